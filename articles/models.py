@@ -1,0 +1,293 @@
+"""Articles, their topics, references and the people who write and review them."""
+
+import datetime
+import math
+import re
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from markdownx.models import MarkdownxField
+
+from .markdown import render_markdown
+
+WORDS_PER_MINUTE = 200
+
+
+def readable_slug(text: str, *, max_length: int = 80) -> str:
+    """A URL slug any reader can type: Latin letters lose their accents, other scripts are kept.
+
+    "İnvolved" gives "involved", "Kopfschmerz über Nacht" gives
+    "kopfschmerz-uber-nacht", "Головная боль" keeps its Cyrillic letters.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = slugify(ascii_text)
+    letters_kept = sum(c.isalnum() for c in ascii_text)
+    letters_in = sum(c.isalnum() for c in text)
+    if not slug or letters_kept < letters_in / 2:
+        slug = slugify(text, allow_unicode=True)
+    return slug[:max_length].strip("-")
+
+
+def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, fallback: str = "article") -> str:
+    """readable_slug(text), made unique within `model` by a numeric suffix."""
+    base = readable_slug(text) or fallback
+    taken = set(
+        model.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-"))
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, clamped to the end of shorter months."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the topic page.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class ContributorProfile(models.Model):
+    """How an author or medical reviewer is named and credited on articles."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contributor")
+    display_name = models.CharField(max_length=120, help_text="Name as readers see it, e.g. “Dr Amira Patel”.")
+    credentials = models.CharField(
+        max_length=200, blank=True, help_text="Qualifications and role, e.g. “Consultant neurologist, MRCP”."
+    )
+    profession = models.CharField(max_length=120, blank=True, help_text="e.g. “Neurologist”, “Pharmacist”.")
+    registration = models.CharField(
+        max_length=120, blank=True, help_text="Professional registration, e.g. “GMC 1234567”. Shown on reviewed pages."
+    )
+    bio = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, with a publication time that has passed."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_topic(self, topic):
+        return self.filter(topics=topic)
+
+    def for_listing(self):
+        return (
+            self.select_related("author__contributor")
+            .prefetch_related("topics")
+            .order_by("-published_at", "-pk")
+            .defer("body", "body_html")
+        )
+
+    def for_reading(self):
+        return self.select_related("author__contributor", "reviewer__contributor").prefetch_related(
+            "topics", "references"
+        )
+
+    def visible_to(self, user):
+        """Readers see published articles; staff who may edit articles also see drafts (as previews)."""
+        if user.is_active and user.is_staff and user.has_perm("articles.change_article"):
+            return self.all()
+        return self.published()
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="The address of the article. Made from the title when left empty.",
+    )
+    summary = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One or two plain sentences shown in lists and search results (aim for under 160 characters).",
+    )
+    body = MarkdownxField(help_text="Markdown. Cite references with their number in brackets, e.g. [1].")
+    body_html = models.TextField(editable=False, default="")
+    toc = models.JSONField(editable=False, default=list)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles")
+    hero_image = models.ImageField(upload_to="articles/hero/", blank=True, width_field="hero_width", height_field="hero_height")
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the picture for people who cannot see it. Required when there is an image.",
+    )
+    status = models.CharField(max_length=16, choices=Status, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="A time in the future schedules the article."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+        help_text="The clinician who medically reviewed this article.",
+    )
+    last_reviewed = models.DateField(null=True, blank=True, help_text="Date of the last medical review.")
+    next_review_due = models.DateField(
+        null=True, blank=True, help_text="Left empty, it is set to 12 months after the last review."
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = add_months(self.last_reviewed, settings.ARTICLE_REVIEW_INTERVAL_MONTHS)
+        rendered = render_markdown(self.body)
+        self.body_html, self.toc, self.word_count = rendered.html, rendered.toc, rendered.word_count
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html", "toc", "word_count", "slug"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_published
+
+    @property
+    def state_label(self) -> str:
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+    def publishing_warnings(self) -> list[str]:
+        """What an editor should fix before (or soon after) readers see this article."""
+        warnings = []
+        if not self.summary.strip():
+            warnings.append("There is no summary: lists, search results and search engines will show none.")
+        missing_alt = len(IMG_WITHOUT_ALT_RE.findall(self.body_html))
+        if missing_alt:
+            warnings.append(
+                f"{missing_alt} image(s) in the body have no alt text: write it between the brackets, "
+                "e.g. ![Injection sites on the forehead](…)."
+            )
+        if self.hero_image and not self.hero_alt.strip():
+            warnings.append("The hero image has no alt text.")
+        return warnings
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+
+class Reference(models.Model):
+    """A citation the body points at with its number, e.g. [1]."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField(help_text="The number used in the text, e.g. 1 for [1].")
+    title = models.CharField(max_length=400)
+    source = models.CharField(max_length=200, blank=True, help_text="Journal, publisher or organisation.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    doi = models.CharField(
+        "DOI", max_length=200, blank=True, help_text="e.g. 10.1111/j.1526-4610.2010.01678.x (without https://doi.org/)"
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="unique_reference_number"),
+        ]
+
+    def __str__(self):
+        return f"[{self.position}] {self.title}"
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.position}"
+
+    @property
+    def link(self) -> str:
+        if self.url:
+            return self.url
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return ""
+
+
+IMG_WITHOUT_ALT_RE = re.compile(r'<img(?![^>]*\balt="[^"]+")[^>]*>')

@@ -1,0 +1,46 @@
+"""JSON-LD for article pages, built as data and serialised with a JSON encoder."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import SafeString, mark_safe
+
+# The same escapes Django's json_script uses, so text cannot close the <script>.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _person(user) -> dict | None:
+    if user is None:
+        return None
+    profile = getattr(user, "contributor", None)
+    person = {"@type": "Person", "name": profile.display_name if profile else user.get_full_name() or user.username}
+    if profile and profile.credentials:
+        person["description"] = profile.credentials
+    return person
+
+
+def medical_web_page(*, article, canonical_url: str, site_name: str) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "@id": canonical_url,
+        "url": canonical_url,
+        "headline": article.title,
+        "name": article.title,
+        "description": article.summary,
+        "inLanguage": "en-GB",
+        "datePublished": article.published_at,
+        "dateModified": article.updated_at,
+        "author": _person(article.author),
+        "publisher": {"@type": "Organization", "name": site_name},
+    }
+    if article.reviewer_id and article.last_reviewed:
+        data["reviewedBy"] = _person(article.reviewer)
+        data["lastReviewed"] = article.last_reviewed
+    return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+def as_script(data: dict) -> SafeString:
+    """A <script type="application/ld+json"> element; the JSON is escaped so it cannot break out."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')

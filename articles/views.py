@@ -1,0 +1,109 @@
+"""Pages readers use to find and read articles."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView
+
+from .models import Article, Topic
+from .structured_data import as_script, medical_web_page
+
+ARTICLES_PER_PAGE = 10
+SEARCH_MAX_LENGTH = 200
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    latest = Article.objects.published().for_listing()[:12]
+    return render(request, "articles/home.html", {"latest": latest, "topics": Topic.objects.all()})
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.visible_to(self.request.user).for_reading()
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        canonical = self.request.build_absolute_uri(article.get_absolute_url())
+        if settings.SITE_URL:
+            canonical = settings.SITE_URL + article.get_absolute_url()
+        structured = medical_web_page(article=article, canonical_url=canonical, site_name=settings.SITE_NAME)
+        return super().get_context_data(
+            canonical_url=canonical,
+            structured_data=as_script(structured),
+            is_preview=not article.is_published,
+            topics=list(article.topics.all()),
+            references=list(article.references.all()),
+            **kwargs,
+        )
+
+
+@require_safe
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=slug)
+    articles = Article.objects.published().in_topic(topic).for_listing()
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "articles/topic_detail.html", {"topic": topic, "page_obj": page})
+
+
+def search_articles(query: str):
+    """Published articles matching `query`, best first: full-text search on PostgreSQL, weighted matching elsewhere."""
+    published = Article.objects.published().for_listing()
+    if connection.vendor == "postgresql":
+        vector = (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("body", weight="C", config="english")
+        )
+        search = SearchQuery(query, search_type="websearch", config="english")
+        return (
+            published.annotate(rank=SearchRank(vector, search))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-published_at")
+        )
+    terms = [term for term in query.split() if term][:10]
+    matches = Q()
+    score = Value(0, output_field=IntegerField())
+    for term in terms:
+        matches &= Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+        score = score + Case(
+            When(title__icontains=term, then=Value(3)),
+            When(summary__icontains=term, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    return published.filter(matches).annotate(rank=score).order_by("-rank", "-published_at")
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    page = None
+    if query:
+        page = Paginator(search_articles(query), ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "articles/search.html", {"query": query, "page_obj": page}, status=200)
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors: the database may be what failed.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -1,0 +1,317 @@
+"""Settings for the health-articles site, driven by the environment.
+
+Every value that differs between a laptop and production comes from an
+environment variable with a safe local default; the README lists them all.
+Tests use ``headache_site.settings_test``, which only fills in test defaults.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a yes/no variable; anything but a clear yes or no is an error."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1/0, true/false, yes/no or on/off, not {raw!r}.")
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_int(name: str, default: int) -> int:
+    raw = env_str(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+# ---------------------------------------------------------------- core
+
+DEBUG = env_bool("DEBUG", False)
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Production mode (DEBUG off) needs a long random "
+            "SECRET_KEY in the environment; for local development set DEBUG=1 "
+            "(`make run` does)."
+        )
+    SECRET_KEY = "django-insecure-local-development-only-never-use-in-production"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "markdownx",
+    "articles",
+    "ratings",
+    "comments",
+]
+
+MIDDLEWARE = [
+    "headache_site.proxies.TrustedProxyMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "headache_site.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "articles.context_processors.site",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "headache_site.wsgi.application"
+
+# ---------------------------------------------------------------- database
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait for each other instead of failing with
+    # "database is locked": WAL lets readers run beside one writer, IMMEDIATE
+    # takes the write lock at BEGIN, and the timeout is how long to wait.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    # Tests use a real file, so WAL and cross-thread tests behave as in use.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------- cache
+
+
+def cache_from_url(url: str) -> dict:
+    """Turn CACHE_URL into a CACHES entry: locmem:// (default) or redis(s)://."""
+    scheme = urlsplit(url).scheme
+    if scheme in {"redis", "rediss"}:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "health"),
+            "TIMEOUT": 300,
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "site"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {url!r}.")
+
+
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+CACHES = {"default": cache_from_url(CACHE_URL)}
+# Rate limits and flood control must be counted where every worker process
+# sees the same figure: Redis when configured, otherwise a database table
+# (never the per-process local-memory cache).
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["shared"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-shared"}
+else:
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "shared_counters",
+    }
+
+# ---------------------------------------------------------------- auth
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# ---------------------------------------------------------------- i18n
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+# ---------------------------------------------------------------- static and media
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_MAX_AGE = 60 if DEBUG else 31536000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# ---------------------------------------------------------------- email
+
+
+def mailer_from_url(url: str) -> dict:
+    """Turn EMAIL_URL into a MAILERS entry: console:// (default), smtp://, smtps://, submission://, locmem://."""
+    parts = urlsplit(url)
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "dummy": "django.core.mail.backends.dummy.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+        "smtps": "django.core.mail.backends.smtp.EmailBackend",
+        "submission": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    if parts.scheme not in backends:
+        raise ImproperlyConfigured(f"EMAIL_URL must use one of {sorted(backends)}, not {url!r}.")
+    mailer = {"BACKEND": backends[parts.scheme]}
+    if parts.scheme in {"smtp", "smtps", "submission"}:
+        query = parse_qs(parts.query)
+        mailer["OPTIONS"] = {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or {"smtps": 465, "submission": 587}.get(parts.scheme, 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_ssl": parts.scheme == "smtps",
+            "use_tls": parts.scheme == "submission" or query.get("tls") == ["1"],
+            "timeout": 10,
+        }
+    return mailer
+
+
+MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", "console://"))}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Headache Health <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# ---------------------------------------------------------------- security
+
+# How many reverse proxies stand in front and are trusted to set
+# X-Forwarded-For / X-Forwarded-Proto (see headache_site/proxies.py).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES cannot be negative.")
+if NUM_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+HTTPS_ONLY = env_bool("HTTPS_ONLY", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+SECURE_HSTS_SECONDS = 31536000 if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_HSTS_PRELOAD = False
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+X_FRAME_OPTIONS = "DENY"
+
+# Only our own origin; scripts carry the per-request nonce or come from 'self'.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"] + ([MEDIA_URL] if MEDIA_URL.startswith("https://") else []),
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# ---------------------------------------------------------------- logging
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# ---------------------------------------------------------------- the site
+
+SITE_NAME = env_str("SITE_NAME", "Headache Health")
+# Absolute base for canonical links, feeds and sitemaps when set
+# (e.g. https://health.example); otherwise the request's own host.
+SITE_URL = env_str("SITE_URL").rstrip("/")
+# Keyed hashes of client addresses use this secret (defaults to SECRET_KEY).
+ADDRESS_HASH_KEY = env_str("ADDRESS_HASH_KEY") or SECRET_KEY
+
+# django-markdownx: our own sanitising renderer, our own permission-checked URLs.
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.markdownify"
+MARKDOWNX_URLS_PATH = "/editor/markdown/preview/"
+MARKDOWNX_UPLOAD_URLS_PATH = "/editor/markdown/upload/"
+MARKDOWNX_SERVER_CALL_LATENCY = 400
+
+# Image uploads (editor and hero images): limits checked on the bytes.
+ARTICLE_IMAGE_MAX_BYTES = env_int("ARTICLE_IMAGE_MAX_BYTES", 8 * 1024 * 1024)
+ARTICLE_IMAGE_MAX_PIXELS = env_int("ARTICLE_IMAGE_MAX_PIXELS", 40_000_000)
+ARTICLE_IMAGE_MAX_SIDE = env_int("ARTICLE_IMAGE_MAX_SIDE", 2400)
+# Months between a medical review and the next one due.
+ARTICLE_REVIEW_INTERVAL_MONTHS = env_int("ARTICLE_REVIEW_INTERVAL_MONTHS", 12)

@@ -1,0 +1,22 @@
+"""Root URLs: each app owns its own; this file only mounts them."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+urlpatterns = [
+    path("", include("articles.urls")),
+    path("ratings/", include("ratings.urls")),
+    path("comments/", include("comments.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.MEDIA_URL.startswith("/"):
+    # Local media files (the default storage). Object storage serves its own.
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+handler404 = "articles.views.page_not_found"
+handler500 = "articles.views.server_error"

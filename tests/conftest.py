@@ -1,0 +1,160 @@
+"""Shared fixtures: people in their roles, articles, and a real Chromium for browser tests."""
+
+import datetime
+import os
+import shutil
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.utils import timezone
+
+from articles.models import Article, ContributorProfile, Reference, Topic
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls
+# the tests make beside it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+def make_user(username: str, *, staff: bool = False, perms: tuple[str, ...] = (), password: str = "") -> User:
+    user = User.objects.create_user(username, f"{username}@example.org", password or None, is_staff=staff)
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return User.objects.get(pk=user.pk)  # fresh instance: no cached permissions
+
+
+@pytest.fixture
+def reader(db):
+    return make_user("reader")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user(
+        "editor",
+        staff=True,
+        perms=(
+            "articles.add_article",
+            "articles.change_article",
+            "articles.view_article",
+            "articles.add_reference",
+            "articles.change_reference",
+            "articles.delete_reference",
+            "articles.view_topic",
+        ),
+        password="editor-pass-123",
+    )
+
+
+@pytest.fixture
+def author_user(db):
+    user = make_user("amira")
+    ContributorProfile.objects.create(
+        user=user, display_name="Amira Patel", credentials="Health writer, MSc Public Health"
+    )
+    return user
+
+
+@pytest.fixture
+def reviewer_user(db):
+    user = make_user("dr-okafor")
+    ContributorProfile.objects.create(
+        user=user,
+        display_name="Dr Chidi Okafor",
+        credentials="Consultant neurologist, FRCP",
+        profession="Neurologist",
+        registration="GMC 7654321",
+    )
+    return user
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="Migraine", slug="migraine", description="Migraine and its treatment.")
+
+
+@pytest.fixture
+def make_article(db, author_user):
+    """Build articles: published one hour ago unless told otherwise."""
+
+    def build(title="Botox for headache", *, topics=(), references=0, **fields):
+        defaults = {
+            "summary": "How Botox injections help prevent chronic migraine.",
+            "body": "## How it works\n\nBotox reduces headache days [1].\n\n## Side effects\n\nNeck pain.",
+            "author": author_user,
+            "status": Article.Status.PUBLISHED,
+            "published_at": timezone.now() - datetime.timedelta(hours=1),
+        }
+        article = Article.objects.create(title=title, **{**defaults, **fields})
+        article.topics.set(topics)
+        for n in range(1, references + 1):
+            Reference.objects.create(
+                article=article, position=n, title=f"Study {n}", source="Cephalalgia", year=2010, doi=f"10.1/{n}"
+            )
+        return article
+
+    return build
+
+
+@pytest.fixture
+def article(make_article, topic, reviewer_user):
+    return make_article(
+        topics=[topic],
+        references=2,
+        reviewer=reviewer_user,
+        last_reviewed=datetime.date(2026, 3, 1),
+    )
+
+
+@pytest.fixture
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+# ------------------------------------------------------------------ browser
+
+
+def chromium_executable() -> str | None:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Debian Chromium driven by Playwright; skipped (with the reason) only where none is installed."""
+    path = chromium_executable()
+    if not path:
+        if os.environ.get("CI"):
+            pytest.fail("Browser tests are mandatory in CI, but no Chromium was found (apt-get install chromium).")
+        pytest.skip("No Chromium installed here (apt-get install chromium, or set CHROMIUM_PATH).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    page = browser_context.new_page()
+    page.set_default_timeout(10_000)
+    return page
