@@ -1,0 +1,1 @@
+/* filled by the app's own issue */
