@@ -5,11 +5,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from . import health
+
 urlpatterns = [
     path("", include("articles.urls")),
     path("ratings/", include("ratings.urls")),
     path("comments/", include("comments.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("livez", health.livez, name="livez"),
 ]
 
 if settings.MEDIA_URL.startswith("/"):

@@ -1,0 +1,26 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py headache_site.wsgi`.
+
+Every value can be overridden from the environment (GUNICORN_* or the
+documented variables below) or on the command line.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+# Sync workers: 2 per core plus one, the usual starting point for a CPU-bound Django app.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak never grows unbounded.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# Django decides from X-Forwarded-* itself (NUM_PROXIES); gunicorn trusts no one.
+forwarded_allow_ips = ""
+preload_app = True
