@@ -51,4 +51,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         ok, seconds = _check(name, probe)
         checks[name] = {"ok": ok, "ms": round(seconds * 1000, 1)}
         healthy = healthy and ok
-    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+    )

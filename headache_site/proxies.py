@@ -1,5 +1,6 @@
 """Which address a request really comes from, behind a known number of proxies."""
 
+import contextlib
 import ipaddress
 
 from django.conf import settings
@@ -25,8 +26,6 @@ class TrustedProxyMiddleware:
             ]
             if len(forwarded) >= self.num_proxies:
                 candidate = forwarded[-self.num_proxies]
-                try:
+                with contextlib.suppress(ValueError):
                     request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(candidate))
-                except ValueError:
-                    pass
         return self.get_response(request)

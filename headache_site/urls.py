@@ -14,7 +14,9 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("admin/", admin.site.urls),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
-    path("editorial-policy/", TemplateView.as_view(template_name="pages/editorial_policy.html"), name="editorial-policy"),
+    path(
+        "editorial-policy/", TemplateView.as_view(template_name="pages/editorial_policy.html"), name="editorial-policy"
+    ),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
     path("healthz", health.healthz, name="healthz"),
