@@ -1,0 +1,64 @@
+"""Import a Markdown or plain-text article as a draft, then show what the content checks found."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from articles.checks import check_article
+from articles.importing import import_draft, parse_article_text
+
+
+class Command(BaseCommand):
+    help = (
+        "Import FILE (Markdown, or text copied from a web page) as a draft article and print the content-check "
+        "findings and the admin address of the draft."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--topic",
+            action="append",
+            default=[],
+            dest="topics",
+            metavar="NAME_OR_SLUG",
+            help="A topic, by slug or name; created when new. Repeat for more topics.",
+        )
+        parser.add_argument("--author", metavar="USERNAME", help="The author (default: the first superuser).")
+
+    def handle(self, *args, file: Path, topics: list[str], author: str | None, **options):
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as problem:
+            raise CommandError(f"Cannot read {file}: {problem}") from None
+        try:
+            imported = parse_article_text(text)
+        except ValueError as problem:
+            raise CommandError(f"{file}: {problem}") from None
+
+        article = import_draft(imported=imported, author=self.find_author(author), topics=topics)
+
+        self.stdout.write(self.style.SUCCESS(f"Imported “{article.title}” as a draft ({article.slug})."))
+        for line in imported.dropped:
+            self.stdout.write(f"  Left out: “{line}”")
+        findings = check_article(article)
+        self.stdout.write(f"Content checks: {len(findings)} finding(s).")
+        for finding in findings:
+            self.stdout.write(f"  {finding.level.upper().ljust(7)} {finding.code}: {finding.message}")
+            if finding.excerpt:
+                self.stdout.write(f"          “{' '.join(finding.excerpt.split())[:160]}”")
+        self.stdout.write(f"Edit the draft: {reverse('admin:articles_article_change', args=[article.pk])}")
+
+    def find_author(self, username: str | None):
+        users = get_user_model()
+        if username:
+            try:
+                return users.objects.get(username=username)
+            except users.DoesNotExist:
+                raise CommandError(f"There is no user {username!r}: pass an existing username to --author.") from None
+        author = users.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if author is None:
+            raise CommandError("Who is the author? Pass --author USERNAME (there is no superuser to fall back on).")
+        return author
