@@ -1,1 +1,40 @@
-/* filled by the app's own issue */
+// Reply in place: move the comment form under the comment being answered.
+// Without JavaScript the "Reply" link reloads the page with ?replyto=<id>.
+(function () {
+  "use strict";
+  var form = document.getElementById("comment-form");
+  if (!form) { return; }
+  var home = document.createComment("comment-form-home");
+  form.parentNode.insertBefore(home, form);
+  var parentInput = form.querySelector("input[name='parent']");
+  var heading = document.getElementById("comment-form-heading");
+  var cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.className = "comment-cancel-reply-button";
+  cancel.textContent = "Cancel reply";
+  cancel.hidden = true;
+  heading.insertAdjacentElement("afterend", cancel);
+
+  function reset() {
+    parentInput.value = "";
+    heading.textContent = heading.getAttribute("data-default-heading");
+    cancel.hidden = true;
+    home.parentNode.insertBefore(form, home.nextSibling);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.comment-reply");
+    if (!link) { return; }
+    event.preventDefault();
+    var item = document.getElementById("comment-" + link.getAttribute("data-reply-to"));
+    if (!item || !parentInput) { return; }
+    parentInput.value = link.getAttribute("data-reply-to");
+    heading.textContent = "Reply to " + link.getAttribute("data-reply-name");
+    cancel.hidden = false;
+    item.querySelector(".comment-inner").insertAdjacentElement("afterend", form);
+    var replying = form.querySelector(".comment-replying");
+    if (replying) { replying.remove(); }
+    form.querySelector("textarea").focus();
+  });
+  cancel.addEventListener("click", reset);
+})();
