@@ -14,6 +14,7 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 ALLOWED_TAGS = {
@@ -41,7 +42,8 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_CLASSES = {"a": {"footnote-ref", "footnote-backref", "cite"}, "sup": {"cite"}, "div": {"footnote"}}
 
 WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
-CITATION_RE = r"\[(\d{1,3})\](?![(\[:])"
+# "[3]" but not the label of a reference-style link ("[text][3]", "[3][]", "[3]: https://…").
+CITATION_RE = r"(?<!\])\[(\d{1,3})\](?![(\[:])"
 
 
 class CitationProcessor(InlineProcessor):
@@ -55,9 +57,19 @@ class CitationProcessor(InlineProcessor):
         return sup, m.start(0), m.end(0)
 
 
+class TopHeadingProcessor(Treeprocessor):
+    """The page's <h1> is the article title, so a "#" heading in the body becomes an <h2> like "##"."""
+
+    def run(self, root):
+        for heading in root.iter("h1"):
+            heading.tag = "h2"
+
+
 class CitationExtension(Extension):
     def extendMarkdown(self, md):  # noqa: N802 - Markdown's API name
         md.inlinePatterns.register(CitationProcessor(CITATION_RE, md), "citation", 175)
+        # After attr_list (8), before toc (5) gives the headings their ids.
+        md.treeprocessors.register(TopHeadingProcessor(md), "top-heading", 6)
 
 
 @dataclass
@@ -78,7 +90,7 @@ def _flatten_toc(tokens: list[dict]) -> list[dict]:
 def _new_renderer() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=["extra", "sane_lists", "toc", CitationExtension()],
-        extension_configs={"toc": {"baselevel": 2, "permalink": False, "toc_depth": "2-3"}},
+        extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}},
         output_format="html",
     )
 

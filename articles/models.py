@@ -18,14 +18,21 @@ from .markdown import render_markdown
 
 WORDS_PER_MINUTE = 200
 
+# Latin letters that have no accent to strip, so NFKD alone would drop them.
+LATIN_LETTERS = str.maketrans(
+    {"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+     "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ı": "i", "ħ": "h", "Ħ": "H"}
+)  # fmt: skip
+
 
 def readable_slug(text: str, *, max_length: int = 80) -> str:
     """A URL slug any reader can type: Latin letters lose their accents, other scripts are kept.
 
     "İnvolved" gives "involved", "Kopfschmerz über Nacht" gives
-    "kopfschmerz-uber-nacht", "Головная боль" keeps its Cyrillic letters.
+    "kopfschmerz-uber-nacht", "Straße" gives "strasse", "Головная боль" keeps
+    its Cyrillic letters.
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = unicodedata.normalize("NFKD", text.translate(LATIN_LETTERS)).encode("ascii", "ignore").decode()
     slug = slugify(ascii_text)
     letters_kept = sum(c.isalnum() for c in ascii_text)
     letters_in = sum(c.isalnum() for c in text)
@@ -150,7 +157,9 @@ class Article(models.Model):
     word_count = models.PositiveIntegerField(editable=False, default=0)
     topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles")
-    hero_image = models.ImageField(upload_to="articles/hero/", blank=True, width_field="hero_width", height_field="hero_height")
+    hero_image = models.ImageField(
+        upload_to="articles/hero/", blank=True, width_field="hero_width", height_field="hero_height"
+    )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_alt = models.CharField(
@@ -192,6 +201,26 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.last_reviewed and (not self.next_review_due or self.next_review_due <= self.last_reviewed):
+            # Empty, or left over from the review before this one.
+            self.next_review_due = add_months(self.last_reviewed, settings.ARTICLE_REVIEW_INTERVAL_MONTHS)
+        rendered = render_markdown(self.body)
+        self.body_html, self.toc, self.word_count = rendered.html, rendered.toc, rendered.word_count
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            derived = {"slug", "published_at"}
+            if "body" in update_fields:
+                derived |= {"body_html", "toc", "word_count"}
+            if "last_reviewed" in update_fields:
+                derived.add("next_review_due")
+            kwargs["update_fields"] = {*update_fields, *derived}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
@@ -200,20 +229,6 @@ class Article(models.Model):
             raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
-        if self.last_reviewed and not self.next_review_due:
-            self.next_review_due = add_months(self.last_reviewed, settings.ARTICLE_REVIEW_INTERVAL_MONTHS)
-        rendered = render_markdown(self.body)
-        self.body_html, self.toc, self.word_count = rendered.html, rendered.toc, rendered.word_count
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html", "toc", "word_count", "slug"}
-        super().save(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:

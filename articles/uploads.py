@@ -20,16 +20,22 @@ ACCEPTED_FORMATS = {
     "JPEG": ("JPEG", "jpg"),
     "PNG": ("PNG", "png"),
     "WEBP": ("WEBP", "webp"),
+    "MPO": ("JPEG", "jpg"),  # what Pillow calls many phone cameras' JPEGs
     "GIF": ("PNG", "png"),  # re-encoded: first frame only, as PNG
 }
 ACCEPTED_NAMES = "JPEG, PNG, WebP or GIF"
+# Decoders Pillow may try on the bytes (its JPEG decoder is the one that finds MPO).
+DECODERS = ("JPEG", "PNG", "WEBP", "GIF")
 
 
 class ImageRejected(ValueError):
     """The upload is not an image we accept; the message says why, for the editor."""
 
 
-def _megabytes(size: int) -> str:
+def _file_size(size: int) -> str:
+    """A size as people read it: "350 KB", "8.0 MB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
     return f"{size / (1024 * 1024):.1f} MB"
 
 
@@ -37,13 +43,14 @@ def clean_image(upload: UploadedFile) -> ContentFile:
     """Validate an uploaded image and return a re-encoded copy with a random name."""
     limit = settings.ARTICLE_IMAGE_MAX_BYTES
     if upload.size is not None and upload.size > limit:
-        raise ImageRejected(f"The file is {_megabytes(upload.size)}; images can be at most {_megabytes(limit)}.")
+        raise ImageRejected(f"The file is {_file_size(upload.size)}; images can be at most {_file_size(limit)}.")
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ImageRejected(f"The file is larger than {_megabytes(limit)}, the most an image can be.")
+        raise ImageRejected(f"The file is larger than {_file_size(limit)}, the most an image can be.")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        # Only the decoders we accept ever parse the bytes.
+        with Image.open(io.BytesIO(data), formats=DECODERS) as probe:
             detected = probe.format
             width, height = probe.size
             if detected not in ACCEPTED_FORMATS:
@@ -56,7 +63,7 @@ def clean_image(upload: UploadedFile) -> ContentFile:
                     f"{settings.ARTICLE_IMAGE_MAX_PIXELS // 1_000_000} million pixels."
                 )
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data), formats=DECODERS) as image:
             image.seek(0)
             image.load()
             image = ImageOps.exif_transpose(image)
@@ -68,7 +75,12 @@ def clean_image(upload: UploadedFile) -> ContentFile:
             fresh = Image.frombytes(image.mode, image.size, image.tobytes())
     except ImageRejected:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(
+            f"The image claims more pixels than the {settings.ARTICLE_IMAGE_MAX_PIXELS // 1_000_000} million "
+            "an image can have; resize it and upload it again."
+        ) from None
+    except UnidentifiedImageError:
         raise ImageRejected(f"This file is not an image we can read; upload a {ACCEPTED_NAMES} image.") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ImageRejected("The image is damaged or incomplete and cannot be used.") from None

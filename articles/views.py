@@ -19,6 +19,13 @@ ARTICLES_PER_PAGE = 10
 SEARCH_MAX_LENGTH = 200
 
 
+def absolute_url(request: HttpRequest, url: str) -> str:
+    """A full URL for links shared outside the site: on SITE_URL when set; already-absolute URLs (a CDN) kept."""
+    if settings.SITE_URL and url.startswith("/") and not url.startswith("//"):
+        return settings.SITE_URL + url
+    return request.build_absolute_uri(url)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     latest = Article.objects.published().for_listing()[:12]
@@ -34,12 +41,11 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        canonical = self.request.build_absolute_uri(article.get_absolute_url())
-        if settings.SITE_URL:
-            canonical = settings.SITE_URL + article.get_absolute_url()
+        canonical = absolute_url(self.request, article.get_absolute_url())
         structured = medical_web_page(article=article, canonical_url=canonical, site_name=settings.SITE_NAME)
         return super().get_context_data(
             canonical_url=canonical,
+            hero_image_url=absolute_url(self.request, article.hero_image.url) if article.hero_image else "",
             structured_data=as_script(structured),
             is_preview=not article.is_published,
             topics=list(article.topics.all()),
@@ -66,9 +72,10 @@ def search_articles(query: str):
             + SearchVector("body", weight="C", config="english")
         )
         search = SearchQuery(query, search_type="websearch", config="english")
+        # Match with @@: ts_rank gives non-matching rows a tiny positive rank (1e-20) for phrase queries.
         return (
-            published.annotate(rank=SearchRank(vector, search))
-            .filter(rank__gt=0)
+            published.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
             .order_by("-rank", "-published_at")
         )
     terms = [term for term in query.split() if term][:10]

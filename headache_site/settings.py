@@ -226,19 +226,25 @@ def mailer_from_url(url: str) -> dict:
     mailer = {"BACKEND": backends[parts.scheme]}
     if parts.scheme in {"smtp", "smtps", "submission"}:
         query = parse_qs(parts.query)
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured(f"EMAIL_URL has a port that is not a number from 0 to 65535: {url!r}.") from None
         mailer["OPTIONS"] = {
             "host": parts.hostname or "localhost",
-            "port": parts.port or {"smtps": 465, "submission": 587}.get(parts.scheme, 25),
+            "port": port or {"smtps": 465, "submission": 587}.get(parts.scheme, 25),
             "username": unquote(parts.username or ""),
             "password": unquote(parts.password or ""),
             "use_ssl": parts.scheme == "smtps",
-            "use_tls": parts.scheme == "submission" or query.get("tls") == ["1"],
+            # STARTTLS; never together with smtps (implicit TLS), which the backend refuses.
+            "use_tls": parts.scheme == "submission" or (parts.scheme == "smtp" and query.get("tls") == ["1"]),
             "timeout": 10,
         }
     return mailer
 
 
-MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", "console://"))}
+# Production defaults to the local mail server; the console backend is for development only.
+MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Headache Health <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -258,7 +264,10 @@ SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_HSTS_SECONDS = 31536000 if HTTPS_ONLY else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
-SECURE_HSTS_PRELOAD = False
+# Joining the browsers' preload list binds the domain and its subdomains to HTTPS for
+# months, so it is a deliberate decision (HSTS_PRELOAD=1), not a default.
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -315,3 +324,62 @@ ARTICLE_IMAGE_MAX_PIXELS = env_int("ARTICLE_IMAGE_MAX_PIXELS", 40_000_000)
 ARTICLE_IMAGE_MAX_SIDE = env_int("ARTICLE_IMAGE_MAX_SIDE", 2400)
 # Months between a medical review and the next one due.
 ARTICLE_REVIEW_INTERVAL_MONTHS = env_int("ARTICLE_REVIEW_INTERVAL_MONTHS", 12)
+
+# ---------------------------------------------------------------- comments
+
+
+def env_limits(name: str, default: str) -> list[tuple[int, int]]:
+    """Read "count/seconds" pairs, e.g. "1/15,20/3600": one per 15 seconds and 20 per hour."""
+    try:
+        return [(int(count), int(seconds)) for count, seconds in (item.split("/") for item in env_list(name, default))]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must look like 1/15,20/3600 (count/seconds pairs).") from None
+
+
+# Seconds a reader must spend on the page before a comment counts as human (faster is spam).
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
+# Seconds a served comment form stays valid; older forms ask the reader to send again (text kept).
+COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", 2 * 24 * 3600)
+# More links than this in one comment hold it for moderation.
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
+# The same body from the same address or email within this many seconds is spam.
+COMMENTS_DUPLICATE_WINDOW = env_int("COMMENTS_DUPLICATE_WINDOW", 600)
+# Flood control per client address (count/seconds pairs), counted in caches["shared"].
+COMMENTS_FLOOD_LIMITS = env_limits("COMMENTS_FLOOD_LIMITS", "1/15,20/3600")
+# Returning commenters with a verified email and an approved comment skip the queue.
+COMMENTS_AUTO_APPROVE_VERIFIED = env_bool("COMMENTS_AUTO_APPROVE_VERIFIED", True)
+# Days after publication when an article's comments close by themselves (0: never).
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 365)
+# Reports from this many different readers send an approved comment back to the queue.
+COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
+# Comments per page on an article (whole threads are kept together on one page).
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
+# Extra addresses told about new pending comments (besides users in the Moderators group).
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
+# Days a "confirm your email" link stays valid.
+COMMENTS_VERIFY_MAX_AGE_DAYS = env_int("COMMENTS_VERIFY_MAX_AGE_DAYS", 7)
+
+# ---------------------------------------------------------------- ratings
+
+# Votes one client address may cast across the site per window (seconds).
+RATINGS_RATE_LIMIT = env_int("RATINGS_RATE_LIMIT", 30)
+RATINGS_RATE_WINDOW = env_int("RATINGS_RATE_WINDOW", 600)
+# Days the keyed hash of a voter's address is kept (`manage.py prune_vote_addresses`).
+RATINGS_ADDRESS_RETENTION_DAYS = env_int("RATINGS_ADDRESS_RETENTION_DAYS", 30)
+# The reader cookie: a signed random id that makes "one vote per reader" work without an account.
+RATINGS_VOTER_COOKIE_NAME = env_str("RATINGS_VOTER_COOKIE_NAME", "reader")
+RATINGS_VOTER_COOKIE_DAYS = env_int("RATINGS_VOTER_COOKIE_DAYS", 730)
+# aggregateRating in the article JSON-LD: off unless turned on, and only from this many votes.
+RATINGS_STRUCTURED_DATA = env_bool("RATINGS_STRUCTURED_DATA", False)
+RATINGS_STRUCTURED_DATA_MIN_VOTES = env_int("RATINGS_STRUCTURED_DATA_MIN_VOTES", 5)
+# Home page "top rated": Bayesian average with prior mean m and weight C (in votes).
+RATINGS_TOP_RATED_COUNT = env_int("RATINGS_TOP_RATED_COUNT", 5)
+RATINGS_PRIOR_WEIGHT = env_int("RATINGS_PRIOR_WEIGHT", 10)
+try:
+    RATINGS_PRIOR_MEAN = float(env_str("RATINGS_PRIOR_MEAN", "3.5"))
+except ValueError:
+    raise ImproperlyConfigured("RATINGS_PRIOR_MEAN must be a number from 1 to 5, e.g. 3.5.") from None
+if not 1 <= RATINGS_PRIOR_MEAN <= 5 or RATINGS_PRIOR_WEIGHT < 0 or RATINGS_RATE_LIMIT < 1 or RATINGS_RATE_WINDOW < 1:
+    raise ImproperlyConfigured(
+        "RATINGS_PRIOR_MEAN must be 1–5, RATINGS_PRIOR_WEIGHT 0 or more, RATINGS_RATE_LIMIT/WINDOW at least 1."
+    )

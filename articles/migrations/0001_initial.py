@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,80 +15,211 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(allow_unicode=True, max_length=80, unique=True)),
-                ('description', models.TextField(blank=True, help_text='One or two sentences shown at the top of the topic page.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("slug", models.SlugField(allow_unicode=True, max_length=80, unique=True)),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="One or two sentences shown at the top of the topic page."),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(allow_unicode=True, blank=True, help_text='The address of the article. Made from the title when left empty.', max_length=100, unique=True)),
-                ('summary', models.CharField(blank=True, help_text='One or two plain sentences shown in lists and search results (aim for under 160 characters).', max_length=300)),
-                ('body', markdownx.models.MarkdownxField(help_text='Markdown. Cite references with their number in brackets, e.g. [1].')),
-                ('body_html', models.TextField(default='', editable=False)),
-                ('toc', models.JSONField(default=list, editable=False)),
-                ('word_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('hero_image', models.ImageField(blank=True, height_field='hero_height', upload_to='articles/hero/', width_field='hero_width')),
-                ('hero_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('hero_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('hero_alt', models.CharField(blank=True, help_text='Describe the picture for people who cannot see it. Required when there is an image.', max_length=250, verbose_name='hero image alt text')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=16)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='A time in the future schedules the article.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('last_reviewed', models.DateField(blank=True, help_text='Date of the last medical review.', null=True)),
-                ('next_review_due', models.DateField(blank=True, help_text='Left empty, it is set to 12 months after the last review.', null=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to=settings.AUTH_USER_MODEL)),
-                ('reviewer', models.ForeignKey(blank=True, help_text='The clinician who medically reviewed this article.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviewed_articles', to=settings.AUTH_USER_MODEL)),
-                ('topics', models.ManyToManyField(blank=True, related_name='articles', to='articles.topic')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True,
+                        blank=True,
+                        help_text="The address of the article. Made from the title when left empty.",
+                        max_length=100,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.CharField(
+                        blank=True,
+                        help_text=(
+                            "One or two plain sentences shown in lists and search results "
+                            "(aim for under 160 characters)."
+                        ),
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "body",
+                    markdownx.models.MarkdownxField(
+                        help_text="Markdown. Cite references with their number in brackets, e.g. [1]."
+                    ),
+                ),
+                ("body_html", models.TextField(default="", editable=False)),
+                ("toc", models.JSONField(default=list, editable=False)),
+                ("word_count", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "hero_image",
+                    models.ImageField(
+                        blank=True, height_field="hero_height", upload_to="articles/hero/", width_field="hero_width"
+                    ),
+                ),
+                ("hero_width", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                ("hero_height", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "hero_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="Describe the picture for people who cannot see it. Required when there is an image.",
+                        max_length=250,
+                        verbose_name="hero image alt text",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published"), ("archived", "Archived")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, help_text="A time in the future schedules the article.", null=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "last_reviewed",
+                    models.DateField(blank=True, help_text="Date of the last medical review.", null=True),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(
+                        blank=True, help_text="Left empty, it is set to 12 months after the last review.", null=True
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The clinician who medically reviewed this article.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviewed_articles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("topics", models.ManyToManyField(blank=True, related_name="articles", to="articles.topic")),
             ],
             options={
-                'ordering': ['-published_at', '-pk'],
+                "ordering": ["-published_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ContributorProfile',
+            name="ContributorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(help_text='Name as readers see it, e.g. “Dr Amira Patel”.', max_length=120)),
-                ('credentials', models.CharField(blank=True, help_text='Qualifications and role, e.g. “Consultant neurologist, MRCP”.', max_length=200)),
-                ('profession', models.CharField(blank=True, help_text='e.g. “Neurologist”, “Pharmacist”.', max_length=120)),
-                ('registration', models.CharField(blank=True, help_text='Professional registration, e.g. “GMC 1234567”. Shown on reviewed pages.', max_length=120)),
-                ('bio', models.TextField(blank=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contributor', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "display_name",
+                    models.CharField(help_text="Name as readers see it, e.g. “Dr Amira Patel”.", max_length=120),
+                ),
+                (
+                    "credentials",
+                    models.CharField(
+                        blank=True,
+                        help_text="Qualifications and role, e.g. “Consultant neurologist, MRCP”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "profession",
+                    models.CharField(blank=True, help_text="e.g. “Neurologist”, “Pharmacist”.", max_length=120),
+                ),
+                (
+                    "registration",
+                    models.CharField(
+                        blank=True,
+                        help_text="Professional registration, e.g. “GMC 1234567”. Shown on reviewed pages.",
+                        max_length=120,
+                    ),
+                ),
+                ("bio", models.TextField(blank=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributor",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['display_name'],
+                "ordering": ["display_name"],
             },
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(help_text='The number used in the text, e.g. 1 for [1].')),
-                ('title', models.CharField(max_length=400)),
-                ('source', models.CharField(blank=True, help_text='Journal, publisher or organisation.', max_length=200)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='URL')),
-                ('doi', models.CharField(blank=True, help_text='e.g. 10.1111/j.1526-4610.2010.01678.x (without https://doi.org/)', max_length=200, verbose_name='DOI')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(help_text="The number used in the text, e.g. 1 for [1]."),
+                ),
+                ("title", models.CharField(max_length=400)),
+                (
+                    "source",
+                    models.CharField(blank=True, help_text="Journal, publisher or organisation.", max_length=200),
+                ),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="URL")),
+                (
+                    "doi",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 10.1111/j.1526-4610.2010.01678.x (without https://doi.org/)",
+                        max_length=200,
+                        verbose_name="DOI",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="references", to="articles.article"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
-                'constraints': [models.UniqueConstraint(fields=('article', 'position'), name='unique_reference_number')],
+                "ordering": ["position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("article", "position"), name="unique_reference_number")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='published_article_has_date'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="published_article_has_date",
+            ),
         ),
     ]
