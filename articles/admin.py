@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from .models import Article, ContributorProfile, Reference, Topic
+from .models import Article, ContributorProfile, Redirect, Reference, Topic
 from .uploads import ImageRejected, clean_image
 
 
@@ -114,3 +114,10 @@ class ContributorProfileAdmin(admin.ModelAdmin):
     list_display = ["display_name", "credentials", "profession", "registration", "user"]
     search_fields = ["display_name", "credentials", "user__username"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "article", "note", "created_at"]
+    search_fields = ["old_path", "article__title"]
+    autocomplete_fields = ["article"]

@@ -306,3 +306,22 @@ class Reference(models.Model):
 
 
 IMG_WITHOUT_ALT_RE = re.compile(r'<img(?![^>]*\balt="[^"]+")[^>]*>')
+
+
+class Redirect(models.Model):
+    """An old address of an article (a changed slug, an imported site's URL) that now redirects to it."""
+
+    old_path = models.CharField(
+        max_length=500,
+        unique=True,
+        help_text="The old address as readers used it, starting with “/”, e.g. /2019/05/botox/ or /?p=12.",
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    note = models.CharField(max_length=200, blank=True, help_text="Why it exists, e.g. “slug changed”.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article}"

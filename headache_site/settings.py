@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "articles.middleware.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "headache_site.urls"
