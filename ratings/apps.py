@@ -2,4 +2,5 @@ from django.apps import AppConfig
 
 
 class RatingsConfig(AppConfig):
-    name = 'ratings'
+    name = "ratings"
+    verbose_name = "Ratings"

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "ratings"
 
-urlpatterns = []
+urlpatterns = [
+    path("<str:slug>/", views.figures, name="figures"),
+    path("<str:slug>/vote/", views.rate, name="rate"),
+]

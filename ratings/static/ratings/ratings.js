@@ -1,1 +1,98 @@
-/* filled by the app's own issue */
+/* Star ratings: send the vote with fetch, update the figures in place, announce the result.
+   Without this script the form still works (Post/Redirect/Get). No framework, no third-party code. */
+(function () {
+  "use strict";
+
+  function setUp(form) {
+    var figures = form.querySelector("[data-rating-figures]");
+    var status = form.querySelector("[data-rating-status]");
+    var yours = form.querySelector("[data-rating-yours]");
+    var yourScore = form.querySelector("[data-rating-your-score]");
+    var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+    var pointerChoice = false;
+    var sending = false;
+
+    function show(data) {
+      figures.textContent = data.display;
+      form.querySelectorAll("input[name=score]").forEach(function (radio) {
+        radio.checked = data.your_score !== null && Number(radio.value) === data.your_score;
+      });
+      if (data.your_score) {
+        yourScore.textContent = String(data.your_score);
+        yours.hidden = false;
+      } else {
+        yours.hidden = true;
+      }
+    }
+
+    function announce(text) {
+      // Clear first so the same message is announced again.
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = text; }, 50);
+    }
+
+    // The page may come from a cache: fetch this reader's figures, own vote and a fresh CSRF token.
+    fetch(form.dataset.figuresUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        show(data);
+        if (csrf && data.csrf_token) { csrf.value = data.csrf_token; }
+      })
+      .catch(function () { /* the server-rendered figures stay */ });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (sending) { return; }
+      if (!form.querySelector("input[name=score]:checked")) {
+        announce("Choose from 1 to 5 stars, then send your rating.");
+        return;
+      }
+      sending = true;
+      form.setAttribute("aria-busy", "true");
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
+        credentials: "same-origin",
+      })
+        .then(function (response) {
+          return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+        })
+        .then(function (result) {
+          if (result.ok) {
+            show(result.data);
+            announce(result.data.message);
+          } else {
+            announce(result.data.error || "Your rating was not saved. Please try again.");
+          }
+        })
+        .catch(function () { announce("Your rating was not saved: the connection failed. Please try again."); })
+        .then(function () {
+          sending = false;
+          form.removeAttribute("aria-busy");
+        });
+    });
+
+    // A click on a star sends the vote at once. Arrow keys only move the choice
+    // (so a keyboard user is not sending a vote per step); Enter or Space sends it.
+    form.addEventListener("pointerdown", function (event) {
+      pointerChoice = Boolean(event.target.closest(".rating-star, .rating-input"));
+    });
+    form.addEventListener("change", function (event) {
+      if (pointerChoice && event.target.name === "score") {
+        pointerChoice = false;
+        form.requestSubmit();
+      }
+    });
+    form.addEventListener("keydown", function (event) {
+      if (event.target.name === "score" && (event.key === "Enter" || event.key === " ")) {
+        event.preventDefault();
+        event.target.checked = true;
+        form.requestSubmit();
+      }
+    });
+  }
+
+  document.querySelectorAll("form[data-rating-form]").forEach(setUp);
+})();
