@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from .models import Article, Topic, unique_slug
+from .workflow import after_edit
 
 HEADING_MAX_WORDS = 14
 # Lines a WordPress page ends with: the star-rating and comment widgets.
@@ -155,4 +156,5 @@ def import_draft(*, imported: ImportedText, author, topics: Iterable[str] = ()) 
         status=Article.Status.DRAFT,
     )
     article.topics.set([find_or_create_topic(name) for name in topics if name.strip()])
+    after_edit(article=article, by=author)  # content-check counts and fingerprint for the admin list
     return article

@@ -2,7 +2,6 @@
 
 import datetime
 import math
-import re
 import unicodedata
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
 
 from .markdown import render_markdown
 
@@ -72,9 +72,21 @@ class Topic(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
     description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the topic page.")
+    review_interval_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Months between medical reviews of articles in this topic. Empty: the site default (usually 12). "
+        "An article in several topics uses the shortest interval.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_interval_months__isnull=True) | Q(review_interval_months__gte=1),
+                name="topic_review_interval_positive",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -126,15 +138,42 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Readers see published articles; staff who may edit articles also see drafts (as previews)."""
-        if user.is_active and user.is_staff and user.has_perm("articles.change_article"):
+        """Readers see published articles; staff see the drafts they may edit or review (as previews)."""
+        if not (user.is_active and user.is_staff):
+            return self.published()
+        if user.has_perm("articles.change_any_article") or user.has_perm("articles.review_article"):
             return self.all()
+        if user.has_perm("articles.change_article"):
+            return self.filter(Q(pk__in=self.published().values("pk")) | Q(author=user))
         return self.published()
+
+    def editable_by(self, user):
+        """The articles `user` may open in the admin: all for editors and reviewers, their own for writers."""
+        if user.has_perm("articles.change_any_article") or user.has_perm("articles.review_article"):
+            return self.all()
+        return self.filter(author=user)
+
+    def has_check_errors(self):
+        return self.filter(check_errors__gt=0)
+
+    def review_overdue(self, *, today: datetime.date | None = None):
+        """Not archived, with a next review date that has passed."""
+        today = today or timezone.localdate()
+        return self.exclude(status=Article.Status.ARCHIVED).filter(next_review_due__lt=today)
+
+    def review_due_within(self, days: int, *, today: datetime.date | None = None):
+        """Not archived, due for review from today to `days` days ahead (overdue ones excluded)."""
+        today = today or timezone.localdate()
+        return self.exclude(status=Article.Status.ARCHIVED).filter(
+            next_review_due__gte=today, next_review_due__lte=today + datetime.timedelta(days=days)
+        )
 
 
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
@@ -184,10 +223,42 @@ class Article(models.Model):
     )
     last_reviewed = models.DateField(null=True, blank=True, help_text="Date of the last medical review.")
     next_review_due = models.DateField(
-        null=True, blank=True, help_text="Left empty, it is set to 12 months after the last review."
+        null=True,
+        blank=True,
+        help_text="Set at each medical approval from the topic's review interval (12 months by default).",
+    )
+    review_requested_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_requests",
+        help_text="The medical reviewer asked to review the current text.",
+    )
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    approved_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Fingerprint of the clinical content (title, summary, body, references) the reviewer approved.",
+    )
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    check_errors = models.PositiveSmallIntegerField(default=0, editable=False)
+    check_warnings = models.PositiveSmallIntegerField(default=0, editable=False)
+    what_changed = models.TextField(
+        "what changed",
+        blank=True,
+        help_text="Optional note for readers, shown under the review dates, e.g. “Updated the dosing advice "
+        "to the 2026 NICE guideline.”",
     )
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=[
+            "body_html", "toc", "word_count", "hero_width", "hero_height", "updated_at",
+            "content_fingerprint", "check_errors", "check_warnings",
+        ]
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -196,6 +267,12 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_date",
             ),
+        ]
+        permissions = [
+            ("change_any_article", "Can edit articles by any author"),
+            ("review_article", "Can approve or send back articles as a medical reviewer"),
+            ("publish_article", "Can publish, schedule and archive articles and mark edits as minor"),
+            ("publish_without_review", "Can publish without a current medical approval (recorded)"),
         ]
 
     def __str__(self):
@@ -250,24 +327,18 @@ class Article(models.Model):
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
-    def publishing_warnings(self) -> list[str]:
-        """What an editor should fix before (or soon after) readers see this article."""
-        warnings = []
-        if not self.summary.strip():
-            warnings.append("There is no summary: lists, search results and search engines will show none.")
-        missing_alt = len(IMG_WITHOUT_ALT_RE.findall(self.body_html))
-        if missing_alt:
-            warnings.append(
-                f"{missing_alt} image(s) in the body have no alt text: write it between the brackets, "
-                "e.g. ![Injection sites on the forehead](…)."
-            )
-        if self.hero_image and not self.hero_alt.strip():
-            warnings.append("The hero image has no alt text.")
-        return warnings
-
     @property
     def review_overdue(self) -> bool:
         return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+    @property
+    def changed_since_review(self) -> bool:
+        """The clinical content differs from the text the reviewer approved (stored fingerprints, no query)."""
+        return bool(self.approved_fingerprint) and self.content_fingerprint != self.approved_fingerprint
+
+    @property
+    def has_current_approval(self) -> bool:
+        return bool(self.approved_fingerprint) and self.content_fingerprint == self.approved_fingerprint
 
 
 class Reference(models.Model):
@@ -282,6 +353,8 @@ class Reference(models.Model):
     doi = models.CharField(
         "DOI", max_length=200, blank=True, help_text="e.g. 10.1111/j.1526-4610.2010.01678.x (without https://doi.org/)"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
@@ -305,9 +378,6 @@ class Reference(models.Model):
         return ""
 
 
-IMG_WITHOUT_ALT_RE = re.compile(r'<img(?![^>]*\balt="[^"]+")[^>]*>')
-
-
 class Redirect(models.Model):
     """An old address of an article (a changed slug, an imported site's URL) that now redirects to it."""
 
@@ -325,3 +395,43 @@ class Redirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.article}"
+
+
+class ArticleEvent(models.Model):
+    """One step of the editorial workflow: who moved the article from which state to which, when and why."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        APPROVED = "approved", "Medically approved"
+        SENT_BACK = "sent_back", "Sent back"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        ARCHIVED = "archived", "Archived"
+        MINOR_EDIT = "minor_edit", "Marked as a minor edit"
+        REREVIEW = "rereview", "Re-review requested"
+        RESTORED = "restored", "Revision restored"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=Action)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="article_events"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    from_status = models.CharField(max_length=16, choices=Article.Status)
+    to_status = models.CharField(max_length=16, choices=Article.Status)
+    note = models.TextField(blank=True)
+    fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="For approvals and minor edits: the clinical content signed off."
+    )
+    override = models.BooleanField(
+        default=False, help_text="Published without a current medical approval or despite content-check errors."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(override=False) | ~Q(note=""), name="override_event_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article}"

@@ -8,10 +8,12 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from .caching import cache_for_readers
 from .models import Article, Topic
 from .structured_data import as_script, medical_web_page
 
@@ -26,12 +28,22 @@ def absolute_url(request: HttpRequest, url: str) -> str:
     return request.build_absolute_uri(url)
 
 
+def _list_page(**kwargs) -> None:
+    return None
+
+
+def _article_page(*, slug: str) -> str:
+    return slug
+
+
 @require_safe
+@cache_for_readers(_list_page)
 def home(request: HttpRequest) -> HttpResponse:
     latest = Article.objects.published().for_listing()[:12]
     return render(request, "articles/home.html", {"latest": latest, "topics": Topic.objects.all()})
 
 
+@method_decorator([require_safe, cache_for_readers(_article_page)], name="dispatch")
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -55,6 +67,7 @@ class ArticleDetailView(DetailView):
 
 
 @require_safe
+@cache_for_readers(_list_page)
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     articles = Article.objects.published().in_topic(topic).for_listing()

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from articles.caching import invalidate_article
 from articles.models import Article
 
 from . import emails
@@ -183,11 +184,18 @@ def post_comment(
         comment.approved_at = timezone.now()
     with transaction.atomic():
         comment.save()
+        if decision.status == Comment.Status.APPROVED:
+            _refresh_page_after_commit(comment)
         if decision.status == Comment.Status.PENDING:
             transaction.on_commit(partial(emails.notify_moderators, comment_id=comment.pk))
         if confirm_email and decision.status != Comment.Status.SPAM:
             transaction.on_commit(partial(emails.send_verification, comment_id=comment.pk))
     return comment, decision
+
+
+def _refresh_page_after_commit(comment: Comment) -> None:
+    """What readers see of this article changed: its cached page goes once the change is committed."""
+    transaction.on_commit(partial(invalidate_article, article=comment.article))
 
 
 def approve_comment(*, comment: Comment, moderator=None) -> Comment:
@@ -199,6 +207,7 @@ def approve_comment(*, comment: Comment, moderator=None) -> Comment:
         comment.reason = f"approved{who}"
         comment.approved_at = comment.approved_at or timezone.now()
         comment.save(update_fields=["status", "reason", "approved_at"])
+        _refresh_page_after_commit(comment)
         if first_approval and comment.notify_on_approval and not comment.is_staff_reply:
             transaction.on_commit(partial(emails.notify_commenter_approved, comment_id=comment.pk))
     return comment
@@ -209,6 +218,7 @@ def mark_spam(*, comment: Comment, moderator=None) -> Comment:
     comment.status = Comment.Status.SPAM
     comment.reason = f"spam: {who}"
     comment.save(update_fields=["status", "reason"])
+    _refresh_page_after_commit(comment)
     return comment
 
 
@@ -217,6 +227,7 @@ def remove_comment(*, comment: Comment, moderator=None) -> Comment:
     comment.status = Comment.Status.REMOVED
     comment.reason = f"removed{who}"
     comment.save(update_fields=["status", "reason"])
+    _refresh_page_after_commit(comment)
     return comment
 
 
@@ -235,6 +246,7 @@ def reply_as_staff(*, parent: Comment, user, body: str) -> Comment:
     )
     reply.attach_to(parent)
     reply.save()
+    _refresh_page_after_commit(reply)
     return reply
 
 
@@ -254,6 +266,7 @@ def report_comment(*, comment: Comment, reporter_hash: str) -> bool:
             comment.status = Comment.Status.PENDING
             comment.reason = f"held: reported by {comment.report_count} readers"
             comment.save(update_fields=["status", "reason"])
+            _refresh_page_after_commit(comment)
             transaction.on_commit(partial(emails.notify_moderators, comment_id=comment.pk))
     return True
 
@@ -306,6 +319,8 @@ ERASED_BODY = "This comment was removed at its author's request."
 def erase_commenter(*, email: str) -> tuple[int, int]:
     """Delete the commenter's comments; those others replied to are emptied instead, so the replies stay."""
     with transaction.atomic():
+        for comment in Comment.objects.by_email(email).select_related("article"):
+            _refresh_page_after_commit(comment)
         answered = set(Comment.objects.by_email(email).filter(replies__isnull=False).values_list("pk", flat=True))
         anonymised = Comment.objects.filter(pk__in=answered).update(
             name=ERASED_NAME, email="", body=ERASED_BODY, address_hash="", user_agent="", notify_on_approval=False

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article, ContributorProfile, Reference, Topic
@@ -24,6 +25,14 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached pages from one test never leak into another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_user(username: str, *, staff: bool = False, perms: tuple[str, ...] = (), password: str = "") -> User:
@@ -47,6 +56,8 @@ def editor(db):
         perms=(
             "articles.add_article",
             "articles.change_article",
+            "articles.change_any_article",
+            "articles.publish_article",
             "articles.view_article",
             "articles.add_reference",
             "articles.change_reference",

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import models, transaction
 
 from articles.models import Article, ContributorProfile, Reference, Topic, add_months
+from articles.workflow import clinical_fingerprint, refresh_checks
 
 from .data import PEOPLE, REFERENCES, TOPICS, DemoPerson
 
@@ -17,6 +19,14 @@ CONTENT_DIR = Path(__file__).parent / "content"
 FRONT_MATTER_FENCE = "---"
 
 CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
+
+# One staff sign-in per editorial role, to try the workflow locally (`make run` prints their passwords).
+ROLE_ACCOUNTS = [
+    ("writer", "Writers", "Wren", "Writer"),
+    ("reviewer", "Medical reviewers", "Rowan", "Reviewer"),
+    ("editor", "Editors", "Eden", "Editor"),
+    ("moderator", "Moderators", "Morgan", "Moderator"),
+]
 
 
 @dataclass(frozen=True)
@@ -168,11 +178,46 @@ def _sync_article(demo: DemoArticle, *, people: dict, topics: dict, counts: Coun
         counts["references", outcome] += 1
     removed, _ = Reference.objects.filter(article=article, position__gt=len(references)).delete()
     counts["references", REMOVED] += removed
+    # The demo texts count as medically approved as they are written (derived fields: no new revision).
+    fingerprint = clinical_fingerprint(article)
+    Article.objects.filter(pk=article.pk).update(
+        content_fingerprint=fingerprint, approved_fingerprint=fingerprint if demo.last_reviewed else ""
+    )
+    refresh_checks(article)
     return article
 
 
+def _sync_role_account(username: str, group_name: str, first_name: str, last_name: str, counts: Counter) -> None:
+    """A staff account in one role's group. It gets its password from `local_admin` (printed by `make run`)."""
+    users = get_user_model()
+    group = Group.objects.filter(name=group_name).first()
+    if group is None:  # the role migrations' groups were removed (e.g. a test database flush): no account
+        return
+    user = users.objects.filter(username=username).first()
+    if user is None:
+        user = users(username=username, email=f"{username}@localhost", first_name=first_name, last_name=last_name)
+        user.is_staff = True
+        user.set_unusable_password()
+        user.save()
+        outcome = CREATED
+    else:
+        changed = [name for name in ("is_staff", "is_active") if not getattr(user, name)]
+        for name in changed:
+            setattr(user, name, True)
+        if changed:
+            user.save(update_fields=changed)
+        outcome = UPDATED if changed else UNCHANGED
+    if not user.groups.filter(pk=group.pk).exists():
+        user.groups.add(group)
+        outcome = UPDATED if outcome == UNCHANGED else outcome
+    counts["accounts", outcome] += 1
+
+
 def load_demo_content() -> Counter:
-    """Create or bring up to date the demo topics, people, articles and references; returns (kind, outcome) counts."""
+    """Create or bring up to date the demo topics, people, articles, references and role accounts.
+
+    Returns (kind, outcome) counts.
+    """
     counts = Counter()
     with transaction.atomic():
         topics = {}
@@ -184,4 +229,6 @@ def load_demo_content() -> Counter:
         people = {person.username: _sync_person(person, counts) for person in PEOPLE}
         for demo in demo_articles():
             _sync_article(demo, people=people, topics=topics, counts=counts)
+        for username, group_name, first_name, last_name in ROLE_ACCOUNTS:
+            _sync_role_account(username, group_name, first_name, last_name, counts)
     return counts

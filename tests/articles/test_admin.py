@@ -124,39 +124,34 @@ def test_adding_an_article_stores_it_with_a_slug_and_rendered_body(signed_in_edi
     assert not any("no summary" in m for m in messages_on(response))
 
 
-def test_publishing_without_a_summary_warns_the_editor(signed_in_editor, editor):
-    response = signed_in_editor.post(
-        ADD_URL, article_form(author=editor.pk, summary="", status="published"), follow=True
-    )
+def test_the_form_cannot_publish_an_article_without_the_workflow(signed_in_editor, editor):
+    signed_in_editor.post(ADD_URL, article_form(author=editor.pk, status="published"), follow=True)
 
-    assert Article.objects.published().count() == 1
-    assert (
-        "“Medication overuse headache”: There is no summary: lists, search results and search engines will show none."
-        in messages_on(response)
-    )
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert not Article.objects.published().exists()
 
 
-def test_saving_a_draft_without_a_summary_does_not_warn_yet(signed_in_editor, editor):
+def test_saving_without_a_summary_shows_the_finding_in_the_checks_panel(signed_in_editor, editor):
     response = signed_in_editor.post(ADD_URL, article_form(author=editor.pk, summary=""), follow=True)
 
-    assert Article.objects.count() == 1
-    assert messages_on(response) and not any("no summary" in m for m in messages_on(response))
+    article = Article.objects.get()
+    assert article.check_errors >= 1
+    assert any("Content checks:" in m and "error(s)" in m for m in messages_on(response))
+    change_page = signed_in_editor.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert "There is no summary." in change_page.content.decode()
 
 
-def test_publishing_with_a_body_image_without_alt_text_warns_the_editor(signed_in_editor, editor):
+def test_a_body_image_without_alt_text_is_an_error_in_the_checks_panel(signed_in_editor, editor):
     body = "Where to inject:\n\n![](/media/articles/body/a.jpg)\n\n![Forehead](/media/articles/body/b.jpg)"
 
-    response = signed_in_editor.post(
-        ADD_URL, article_form(author=editor.pk, body=body, status="published"), follow=True
-    )
+    signed_in_editor.post(ADD_URL, article_form(author=editor.pk, body=body), follow=True)
 
-    warning = (
-        "“Medication overuse headache”: 1 image(s) in the body have no alt text: write it between the brackets, "
-        "e.g. ![Injection sites on the forehead](…)."
-    )
-    assert warning in messages_on(response)
-    change_page = signed_in_editor.get(reverse("admin:articles_article_change", args=[Article.objects.get().pk]))
-    assert "1 image(s) in the body have no alt text" in change_page.content.decode()
+    article = Article.objects.get()
+    change_page = signed_in_editor.get(reverse("admin:articles_article_change", args=[article.pk]))
+    html = change_page.content.decode()
+    assert "An image has no alt text." in html
+    assert "/media/articles/body/a.jpg</blockquote>" in html
 
 
 def test_a_hero_image_needs_alt_text(signed_in_editor, editor, _media_root):

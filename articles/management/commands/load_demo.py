@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.caching import invalidate_content
 from articles.demo.loading import CREATED, REMOVED, UNCHANGED, UPDATED, load_demo_content
 
-KINDS = ("topics", "users", "profiles", "articles", "references")
+KINDS = ("topics", "users", "profiles", "articles", "references", "accounts")
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
                 "load_demo is for local development only (DEBUG=1): it publishes articles by fictional people."
             )
         counts = load_demo_content()
+        invalidate_content()
         totals = {outcome: sum(counts[kind, outcome] for kind in KINDS) for outcome in (CREATED, UPDATED, UNCHANGED)}
         self.stdout.write(
             self.style.SUCCESS(
@@ -30,3 +32,4 @@ class Command(BaseCommand):
             if counts[kind, REMOVED]:
                 line += f", {counts[kind, REMOVED]} {REMOVED}"
             self.stdout.write(line)
+        self.stdout.write("Demo sign-ins (one per role) are printed by `manage.py local_admin`, as `make run` does.")

@@ -1,0 +1,120 @@
+"""Anonymous readers get cached pages that are never stale and never carry someone else's token."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.caching import invalidate_content
+from comments.models import Comment
+from comments.moderation import approve_comment
+from ratings.voting import cast_vote, new_voter_key
+from tests.comments.conftest import form_data, make_comment
+
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_the_second_anonymous_read_comes_from_the_cache_without_queries(client, article):
+    first = client.get(article.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = Client().get(article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    assert article.title in second.content.decode()
+
+
+def test_each_reader_gets_their_own_working_csrf_token_from_a_cached_page(article):
+    Client().get(article.get_absolute_url())  # fills the cache
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    tokens = set(CSRF_RE.findall(page.content.decode()))
+    assert tokens and "__CSRF_TOKEN__" not in page.content.decode()
+    assert "csrftoken" in page.cookies
+    response = reader.post(
+        reverse("ratings:rate", kwargs={"slug": article.slug}),
+        {"score": "4", "csrfmiddlewaretoken": tokens.pop()},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["display"] == "[Total: 1 Average: 4]"
+
+
+def test_a_vote_makes_the_cached_page_show_the_new_figures(client, article, django_capture_on_commit_callbacks):
+    assert "[Total: 0 Average: 0]" in client.get(article.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        cast_vote(article=article, score=5, voter_key=new_voter_key(), address="192.0.2.1")
+    response = Client().get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert "[Total: 1 Average: 5]" in response.content.decode()
+
+
+def test_approving_a_comment_shows_it_on_the_cached_page_and_in_lists(
+    client, article, django_capture_on_commit_callbacks
+):
+    comment = make_comment(article, status=Comment.Status.PENDING, body="Thanks for the clear table.")
+    assert "Thanks for the clear table." not in client.get(article.get_absolute_url()).content.decode()
+    client.get(reverse("articles:home"))
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_comment(comment=comment)
+    assert "Thanks for the clear table." in Client().get(article.get_absolute_url()).content.decode()
+    assert Client().get(reverse("articles:home"))["X-Page-Cache"] == "miss"
+
+
+def test_a_content_change_refreshes_every_page(client, article):
+    client.get(reverse("articles:home"))
+    client.get(article.get_absolute_url())
+    invalidate_content()
+    assert Client().get(reverse("articles:home"))["X-Page-Cache"] == "miss"
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_signed_in_staff_never_get_or_fill_the_shared_copy(client, article, editor):
+    client.force_login(editor)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_a_reader_with_a_comment_awaiting_moderation_sees_it_not_the_shared_copy(client, article):
+    Client().get(article.get_absolute_url())
+    posted = client.post(reverse("comments:post", args=[article.pk]), form_data(article, body="My own words here."))
+    assert posted.status_code == 302
+    page = client.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in page
+    assert "My own words here." in page.content.decode()
+    assert "My own words here." not in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_conditional_get_answers_304_when_nothing_changed(client, article, django_capture_on_commit_callbacks):
+    etag = client.get(article.get_absolute_url())["ETag"]
+    response = Client().get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    with django_capture_on_commit_callbacks(execute=True):
+        cast_vote(article=article, score=3, voter_key=new_voter_key(), address="192.0.2.2")
+    assert Client().get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_the_csp_nonce_on_a_cached_page_matches_that_response_header(article):
+    Client().get(article.get_absolute_url())
+    response = Client().get(article.get_absolute_url())
+    nonces = set(re.findall(r' nonce="([^"]+)"', response.content.decode()))
+    assert len(nonces) == 1
+    assert f"'nonce-{nonces.pop()}'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("comments", [0, 60])
+def test_the_article_page_uses_at_most_eight_queries_on_a_miss(client, make_article, topic, comments):
+    article = make_article(topics=[topic], references=12)
+    for n in range(comments):
+        make_comment(article, body=f"Comment {n}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert len(queries) <= 8, [q["sql"][:120] for q in queries]

@@ -1,0 +1,115 @@
+"""Security headers on every kind of page, admin sign-in protection and safe redirects."""
+
+import re
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from tests.conftest import make_user
+
+NONCE_RE = re.compile(r"script-src [^;]*'nonce-[A-Za-z0-9_\-+/=]+'")
+
+
+def assert_hardened(response):
+    csp = response["Content-Security-Policy"]
+    assert NONCE_RE.search(csp), csp
+    assert "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_reader_pages_carry_a_nonce_policy_and_the_other_headers(client, article):
+    for url in ["/", article.get_absolute_url(), "/search/?q=botox", "/about/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_hardened(response)
+
+
+def test_the_404_page_is_hardened(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert_hardened(response)
+
+
+@override_settings(ROOT_URLCONF="tests.boom_urls")
+def test_the_500_page_is_hardened_and_says_sorry(db):
+    response = Client(raise_request_exception=False).get("/boom/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert_hardened(response)
+
+
+def test_admin_pages_are_hardened(client, editor):
+    assert_hardened(client.get(reverse("admin:login")))
+    client.force_login(editor)
+    assert_hardened(client.get(reverse("admin:articles_article_add")))
+
+
+def test_hsts_is_sent_over_https_when_https_only(client, db, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    response = client.get("/", secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def sign_in(client, username, password, **extra):
+    return client.post(
+        reverse("admin:login") + extra.get("query", ""),
+        {"username": username, "password": password},
+    )
+
+
+def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_password(db):
+    make_user("clinician", staff=True, password="the-right-password-123")
+    client = Client()
+    for _ in range(4):
+        assert sign_in(client, "clinician", "wrong-password").status_code == 200
+    assert sign_in(client, "clinician", "wrong-password").status_code == 429  # the fifth failure locks
+    locked = sign_in(client, "clinician", "the-right-password-123")
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+
+
+def test_an_administrator_can_unlock_a_locked_account(db):
+    from axes.utils import reset
+
+    make_user("clinician", staff=True, password="the-right-password-123")
+    client = Client()
+    for _ in range(5):
+        sign_in(client, "clinician", "wrong-password")
+    assert sign_in(client, "clinician", "the-right-password-123").status_code == 429
+    reset(username="clinician")
+    assert sign_in(client, "clinician", "the-right-password-123").status_code == 302
+
+
+def test_sign_in_does_not_reveal_whether_a_user_name_exists(db):
+    make_user("clinician", staff=True, password="the-right-password-123")
+    known = sign_in(Client(), "clinician", "wrong-password")
+    unknown = sign_in(Client(), "nobody-here", "wrong-password")
+    assert known.status_code == unknown.status_code == 200
+    message = "Please enter the correct username and password for a staff account."
+    assert message in known.content.decode() and message in unknown.content.decode()
+    for _ in range(5):
+        last_known = sign_in(Client(), "clinician", "wrong")
+        last_unknown = sign_in(Client(), "nobody-here", "wrong")
+    assert last_known.status_code == last_unknown.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["//evil.example", "/\\evil.example", "java\nscript:alert(1)", "https://evil.example/", "\\\\evil.example"],
+)
+def test_sign_in_never_redirects_to_another_site(db, hostile):
+    from urllib.parse import quote
+
+    make_user("clinician", staff=True, password="the-right-password-123")
+    response = Client().post(
+        f"{reverse('admin:login')}?next={quote(hostile)}",
+        {"username": "clinician", "password": "the-right-password-123", "next": hostile},
+    )
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith("/") and not location.startswith("//") and "evil" not in location
+    assert "script" not in location
