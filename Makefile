@@ -29,7 +29,7 @@ echo "Install python3.12 or python3.13, or point PYTHON=/path/to/python3.12 at o
 exit 1
 endef
 
-.PHONY: run serve test test-fast lint format check-migrations check clean
+.PHONY: run serve test test-fast lint format check-migrations check clean node-tools ui-gates screenshots
 
 $(VENV)/bin/python:
 	@python=$$( $(FIND_PYTHON) ); \
@@ -53,8 +53,30 @@ run: $(VENV)/.runtime
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev
+# Front-end gate tools (axe-core, Lighthouse 12.8.2, vnu-jar) exactly as package-lock.json pins them.
+# Browsers are never downloaded: the gates drive Debian's chromium.
+# Without npm the gates skip, saying why (in CI they are mandatory and fail instead).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  PUPPETEER_SKIP_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error \
+	  && touch $@; \
+	else \
+	  echo "npm not found: the front-end gates in tests/ui will be skipped (install Node.js 20+ to run them)."; \
+	fi
+
+node-tools: node_modules/.installed
+
+test: $(VENV)/.dev node_modules/.installed
 	$(PY) -m pytest
+
+# Only the front-end gates and journeys (tests/ui): axe, Nu HTML checker, keyboard, page weight, Lighthouse.
+ui-gates: $(VENV)/.dev node_modules/.installed
+	$(PY) -m pytest tests/ui -m browser -p no:cacheprovider
+	$(PY) -m pytest tests/ui -m "not browser" -p no:cacheprovider
+
+# Retake the README screenshots (docs/screenshots/) with the browser journeys.
+screenshots: $(VENV)/.dev
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/ui/test_journeys.py -p no:cacheprovider
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -70,4 +92,4 @@ check-migrations: $(VENV)/.dev
 check: lint check-migrations
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles .test-media .test-db.sqlite3*
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles .test-media .test-db.sqlite3*

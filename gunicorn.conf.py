@@ -24,3 +24,23 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 # Django decides from X-Forwarded-* itself (NUM_PROXIES); gunicorn trusts no one.
 forwarded_allow_ips = ""
 preload_app = True
+# The workers' heartbeat files in memory: a slow or full disk never gets a healthy worker killed.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+# LOG_FORMAT=json (as for Django): gunicorn's own and access lines as JSON objects too.
+if os.environ.get("LOG_FORMAT", "plain").strip() == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "headache_site.logs.JsonFormatter"}},
+        "handlers": {
+            "access": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+            "error": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        },
+        "loggers": {
+            "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+        },
+        "root": {"level": "INFO", "handlers": []},
+    }

@@ -27,7 +27,11 @@ def moderator_addresses() -> list[str]:
     """Active users in the Moderators group or with the moderate permission, plus COMMENTS_MODERATOR_EMAILS."""
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     in_group = Q(groups__name=MODERATORS_GROUP)
-    with_perm = Q(pk__in=get_user_model().objects.with_perm("comments.moderate_comment", include_superusers=False))
+    with_perm = Q(
+        pk__in=get_user_model().objects.with_perm(
+            "comments.moderate_comment", include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
+        )
+    )
     found = users.filter(in_group | with_perm).values_list("email", flat=True).distinct()
     addresses = list(dict.fromkeys([*found, *settings.COMMENTS_MODERATOR_EMAILS]))
     return sorted(addresses)

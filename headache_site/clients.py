@@ -30,12 +30,28 @@ def address_hash(address: str) -> str:
 def within_limits(*, scope: str, key: str, limits: list[tuple[int, int]]) -> bool:
     """Count one action for `key` and say whether every (count, seconds) window still allows it.
 
-    Fixed windows: each window's counter expires with the window. If the
-    shared store cannot be reached the action is allowed and the failure
-    logged, so readers are never locked out by an infrastructure fault.
+    Fixed windows: each window's counter expires with the window. Counters live
+    in the "shared" cache. If that store cannot be reached (Redis down), they
+    are counted in the database ("shared-fallback") so limits still hold across
+    workers and hosts; only if that fails too is the action allowed, and logged:
+    readers are never locked out by an infrastructure fault.
     """
-    cache = caches["shared"]
     now = int(time.time())
+    try:
+        return _count(caches["shared"], scope=scope, key=key, limits=limits, now=now)
+    except Exception as error:
+        if "shared-fallback" not in settings.CACHES:
+            logger.exception("rate-limit store unavailable; allowing %s", scope)
+            return True
+        logger.warning("rate-limit store unavailable (%r); counting %s in the database", error, scope)
+    try:
+        return _count(caches["shared-fallback"], scope=scope, key=key, limits=limits, now=now)
+    except Exception:
+        logger.exception("rate-limit stores unavailable; allowing %s", scope)
+        return True
+
+
+def _count(cache, *, scope: str, key: str, limits: list[tuple[int, int]], now: int) -> bool:
     allowed = True
     for count, seconds in limits:
         bucket = f"rl:{scope}:{seconds}:{key}:{now // seconds}"
@@ -46,9 +62,6 @@ def within_limits(*, scope: str, key: str, limits: list[tuple[int, int]]) -> boo
             # The window expired between add() and incr(): start it again.
             cache.set(bucket, 1, timeout=seconds + 1)
             hits = 1
-        except Exception:
-            logger.exception("rate-limit store unavailable; allowing %s", scope)
-            continue
         if hits > count:
             allowed = False
     return allowed

@@ -1,6 +1,8 @@
 """Security glue that belongs to no single app."""
 
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csp import get_nonce
+from django.shortcuts import render
 
 
 class NonceOnEveryPageMiddleware:
@@ -22,3 +24,17 @@ class NonceOnEveryPageMiddleware:
             if nonce is not None:
                 str(nonce)
         return response
+
+
+CSRF_MESSAGE = (
+    "This form has expired, or your browser did not send the site's security cookie. "
+    "Nothing was saved. Reload the page and send it again."
+)
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:
+    """A refused form post explains itself, and gives back the reader's text so nothing is lost."""
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"error": CSRF_MESSAGE}, status=403)
+    kept_text = request.POST.get("body", "") if request.method == "POST" else ""
+    return render(request, "403_csrf.html", {"message": CSRF_MESSAGE, "kept_text": kept_text}, status=403)

@@ -387,3 +387,139 @@ if not 1 <= RATINGS_PRIOR_MEAN <= 5 or RATINGS_PRIOR_WEIGHT < 0 or RATINGS_RATE_
     raise ImproperlyConfigured(
         "RATINGS_PRIOR_MEAN must be 1–5, RATINGS_PRIOR_WEIGHT 0 or more, RATINGS_RATE_LIMIT/WINDOW at least 1."
     )
+
+# ---- wordpress import
+# `manage.py import_wordpress EXPORT.xml`: moves a WordPress site's posts, comments and ratings over.
+INSTALLED_APPS += ["wordpress"]
+
+# ---------------------------------------------------------------- editorial workflow
+
+# Revisions of articles and their references (who, when, what changed): django-simple-history.
+INSTALLED_APPS += ["simple_history"]
+MIDDLEWARE += ["simple_history.middleware.HistoryRequestMiddleware"]
+# Days ahead that count as "review soon due" (admin index, `manage.py review_due`).
+ARTICLE_REVIEW_SOON_DAYS = env_int("ARTICLE_REVIEW_SOON_DAYS", 30)
+
+# ---------------------------------------------------------------- page cache
+
+# Seconds anonymous readers may be served a cached home, topic or article page
+# (invalidated explicitly on every change; 0 turns the page cache off).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+
+# ---------------------------------------------------------------- production wiring
+# Object storage, Redis timeouts and fallbacks, sessions, JSON logs and read
+# replicas; the README's "Deploying" section lists every variable.
+
+# Where `collectstatic` writes and whitenoise serves from.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or STATIC_ROOT)
+
+
+def object_storage(
+    *, bucket: str, media_url: str, endpoint_url: str = "", region: str = "", location: str = ""
+) -> dict:
+    """The STORAGES entry for an S3-compatible bucket whose files readers fetch from MEDIA_URL's own origin."""
+    parts = urlsplit(media_url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(
+            "With AWS_STORAGE_BUCKET_NAME set, MEDIA_URL must be the address the bucket is served from, "
+            f"e.g. https://media.health.example/, not {media_url!r}."
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            # S3-compatible servers (MinIO, Ceph, moto) want bucket names in the path, not the host.
+            "addressing_style": "path" if endpoint_url else None,
+            "location": location,
+            "custom_domain": parts.netloc + parts.path.rstrip("/"),
+            "url_protocol": f"{parts.scheme}:",
+            # Published images: plain, cacheable URLs; never overwrite a name readers may have cached.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "max-age=86400, public"},
+        },
+    }
+
+
+# Media in an S3-compatible bucket when one is named (credentials come from the
+# usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the instance role); local files otherwise.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = object_storage(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        media_url=MEDIA_URL,
+        endpoint_url=env_str("S3_ENDPOINT_URL"),
+        region=env_str("AWS_S3_REGION_NAME"),
+        location=env_str("AWS_LOCATION"),
+    )
+
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A dead or unreachable Redis costs a request at most this long, never a hung worker.
+    try:
+        REDIS_SOCKET_TIMEOUT = float(env_str("REDIS_SOCKET_TIMEOUT", "1"))
+    except ValueError:
+        raise ImproperlyConfigured("REDIS_SOCKET_TIMEOUT must be a number of seconds, e.g. 1 or 0.5.") from None
+    for alias in ("default", "shared"):
+        CACHES[alias]["OPTIONS"] = {
+            "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        }
+    # While Redis is down, rate limits and flood control count in the database
+    # instead of being switched off (`manage.py createcachetable` makes the table).
+    CACHES["shared-fallback"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "shared_counters",
+    }
+
+# Sessions live in the database; with Redis they are also read through it, and
+# a Redis outage only costs a query (headache_site/sessions.py).
+SESSION_ENGINE = "headache_site.sessions" if "shared-fallback" in CACHES else "django.contrib.sessions.backends.db"
+
+# LOG_FORMAT=json: one JSON object per line on stdout, for log collectors; plain text otherwise.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
+LOGGING["formatters"]["json"] = {"()": "headache_site.logs.JsonFormatter"}
+LOGGING["handlers"]["stdout"] |= {"formatter": LOG_FORMAT, "stream": "ext://sys.stdout"}
+
+# A read replica (DATABASE_REPLICA_URL) answers anonymous GET and HEAD requests;
+# everything else, and everything outside a request, uses the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["headache_site.db_routers.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "headache_site.db_routers.replica_for_readers")
+
+# ---------------------------------------------------------------- login protection and CSP nonce
+
+# Every HTML response's policy carries a nonce (see headache_site/security.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1,
+    "headache_site.security.NonceOnEveryPageMiddleware",
+)
+# django-axes: lock a user name (from any address) and an address (for any
+# user name) after repeated failed sign-ins, until an administrator resets it
+# (Admin → Axes → Access attempts, or `manage.py axes_reset`) or the
+# cool-off passes. The lockout answer is the same whether or not the user exists.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_HOURS", 1) or None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "headache_site.clients.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# A refused form post (CSRF) explains itself and shows the reader's text back.
+CSRF_FAILURE_VIEW = "headache_site.security.csrf_failure"

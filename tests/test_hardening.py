@@ -113,3 +113,31 @@ def test_sign_in_never_redirects_to_another_site(db, hostile):
     location = response["Location"]
     assert location.startswith("/") and not location.startswith("//") and "evil" not in location
     assert "script" not in location
+
+
+def test_a_comment_refused_for_a_missing_csrf_token_explains_and_keeps_the_text(article):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        reverse("comments:post", args=[article.pk]), {"name": "Sam", "body": "My long story <b>here</b>."}
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Nothing was saved" in html
+    assert "My long story &lt;b&gt;here&lt;/b&gt;." in html
+
+
+def test_a_rating_refused_for_csrf_answers_json_to_the_script(article):
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("ratings:rate", kwargs={"slug": article.slug}), {"score": "4"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 403
+    assert "Reload the page" in response.json()["error"]
+
+
+def test_an_oversized_post_gets_a_clear_400_not_a_500(article, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = Client(enforce_csrf_checks=True, raise_request_exception=False).post(
+        reverse("ratings:rate", kwargs={"slug": article.slug}), {"score": "4", "junk": "x" * 5000}
+    )
+    assert response.status_code == 400
+    assert "nothing was saved" in response.content.decode()

@@ -25,11 +25,11 @@
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a.comment-reply");
     if (!link) { return; }
-    event.preventDefault();
-    var item = document.getElementById("comment-" + link.getAttribute("data-reply-to"));
+    var item = link.closest("li.comment");
     if (!item || !parentInput) { return; }
-    parentInput.value = link.getAttribute("data-reply-to");
-    heading.textContent = "Reply to " + link.getAttribute("data-reply-name");
+    event.preventDefault();
+    parentInput.value = item.id.replace("comment-", "");
+    heading.textContent = "Reply to " + item.querySelector(".comment-author").textContent;
     cancel.hidden = false;
     item.querySelector(".comment-inner").insertAdjacentElement("afterend", form);
     var replying = form.querySelector(".comment-replying");

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Our Botox article (50 approved threaded comments, ratings) under gunicorn in
+# production mode, measured against the peer rigs in the same run: the shared
+# bench_peers.sh alternates WordPress, Wagtail, the plain-Django floor, the
+# static ceiling and our two targets, with wrk at 16 and 64 connections.
+#
+#   ours-miss  PAGE_CACHE_SECONDS=0   every view renders (queries, templates)
+#   ours-hit   PAGE_CACHE_SECONDS=300 anonymous readers get the cached page
+#
+# Not a test. Needs the peers set up once: ../shared/bench/peers/setup_all.sh.
+# Environment (all optional):
+#   DURATION=15s ROUNDS=3 CONNS="16 64" QUIET_WAIT=60 RIGS="wordpress wagtail static floor"
+#   WP_COMMENT_POSTS=30   passed on to bench_peers.sh (0 skips WordPress' comment POSTs)
+#   WORKERS=2             gunicorn workers per target (the Python peers run 2)
+#   DATABASE_URL=…        a scratch database (migrated and written to); default a temporary SQLite file
+#   CACHE_URL=…           the hit target's cache; default local memory (each worker warms its own)
+# Writes bench/results/pages-<UTC time>/ (summary.md, rss.tsv, the peers' raw results).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PEERS_DIR="${PEERS_DIR:-$ROOT/../shared/bench/peers}"
+PY="$ROOT/.venv/bin/python"
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+OUT="$ROOT/bench/results/pages-$STAMP"
+SCRATCH="$(mktemp -d /tmp/bench-pages.XXXXXX)"
+WORKERS="${WORKERS:-2}"
+mkdir -p "$OUT"
+
+export DJANGO_SETTINGS_MODULE=headache_site.settings DEBUG=0 HTTPS_ONLY=0 NUM_PROXIES=0
+export SECRET_KEY="bench-only-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+export ALLOWED_HOSTS=127.0.0.1,localhost EMAIL_URL=locmem:// LOG_LEVEL=WARNING STATIC_ROOT="$SCRATCH/static"
+export DATABASE_URL="${DATABASE_URL:-sqlite:///$SCRATCH/db.sqlite3}"
+unset TEST_DATABASE_NAME
+cd "$ROOT"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+echo "== preparing our site (database: ${DATABASE_URL%%://*})" >&2
+"$PY" manage.py migrate --noinput -v0
+"$PY" manage.py createcachetable
+"$PY" manage.py collectstatic --noinput -v0
+DEBUG=1 "$PY" manage.py load_demo >/dev/null
+"$PY" manage.py shell --no-imports -v0 -c "$(cat bench/seed_article.py)"
+
+free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+start() { # name page_cache_seconds -> port; the master's PID is kept for cleanup and RSS
+  local name="$1" seconds="$2" port
+  port="$(free_port)"
+  PAGE_CACHE_SECONDS="$seconds" WEB_CONCURRENCY="$WORKERS" BIND="127.0.0.1:$port" \
+    "$PY" -m gunicorn -c gunicorn.conf.py headache_site.wsgi >"$OUT/gunicorn-$name.log" 2>&1 &
+  pids+=("$!")
+  echo "$name $! $port" >>"$SCRATCH/servers"
+  for _ in $(seq 1 150); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/articles/botox-for-headache/" && { echo "$port"; return; }
+    sleep 0.2
+  done
+  echo "gunicorn ($name) did not answer; see $OUT/gunicorn-$name.log" >&2; exit 1
+}
+miss_port="$(start ours-miss 0)"
+hit_port="$(start ours-hit 300)"
+echo "== ours-miss on :$miss_port, ours-hit on :$hit_port ($WORKERS workers each)" >&2
+
+EXTRA="ours-miss=http://127.0.0.1:$miss_port/articles/botox-for-headache/ ours-hit=http://127.0.0.1:$hit_port/articles/botox-for-headache/" \
+OUT="$OUT/peers" QUIET_WAIT="${QUIET_WAIT:-60}" WP_COMMENT_POSTS="${WP_COMMENT_POSTS:-30}" \
+  "$PEERS_DIR/bench_peers.sh" | tee "$OUT/summary.md"
+
+# Resident memory of each worker after the run.
+{
+  printf 'target\tworker_pid\tVmRSS_MB\n'
+  while read -r name master _; do
+    for worker in $(cat "/proc/$master/task/$master/children" 2>/dev/null); do
+      rss_kb="$(awk '/^VmRSS:/{print $2}' "/proc/$worker/status")"
+      printf '%s\t%s\t%.1f\n' "$name" "$worker" "$(echo "$rss_kb / 1024" | bc -l)"
+    done
+  done <"$SCRATCH/servers"
+} | tee "$OUT/rss.tsv"
+echo "results: $OUT" >&2

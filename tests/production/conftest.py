@@ -1,0 +1,84 @@
+"""Fixtures for tests against real PostgreSQL, Redis and gunicorn (see servers.py)."""
+
+import contextlib
+import os
+import secrets
+from dataclasses import dataclass
+
+import pytest
+
+from .servers import (
+    REDIS_DB,
+    REDIS_HOST,
+    REDIS_PORT,
+    SLUG,
+    create_database,
+    drop_database,
+    manage,
+    production_env,
+    reachable,
+    seed_article,
+    unavailable,
+)
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    article_id: int
+
+
+@pytest.fixture(scope="session")
+def postgres_template():
+    """A migrated database with one published article (SLUG), that tests copy (CREATE DATABASE … TEMPLATE)."""
+    if not reachable("127.0.0.1", 5432):
+        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
+    name = f"prodtest_template_{os.getpid()}"
+    url = create_database(name)
+    try:
+        env = production_env(DATABASE_URL=url)
+        manage("migrate", "--noinput", "-v0", env=env)
+        manage("createcachetable", env=env)
+        yield Template(name=name, article_id=seed_article(slug=SLUG, env=env))
+    finally:
+        drop_database(name)
+
+
+@contextlib.contextmanager
+def scratch_database(template: Template):
+    name = f"prodtest_{os.getpid()}_{secrets.token_hex(3)}"
+    url = create_database(name, template=template.name)
+    try:
+        yield url
+    finally:
+        drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def postgres_url(postgres_template):
+    """A fresh, migrated PostgreSQL database for one test module, dropped afterwards."""
+    with scratch_database(postgres_template) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def shared_redis():
+    """CACHE_URL and a key prefix of its own on the machine's Redis; the keys are deleted afterwards."""
+    if not reachable(REDIS_HOST, REDIS_PORT):
+        unavailable(f"Redis is not answering on {REDIS_HOST}:{REDIS_PORT}")
+    import redis
+
+    prefix = f"prodtest-{os.getpid()}-{secrets.token_hex(3)}"
+    yield {"CACHE_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}", "CACHE_KEY_PREFIX": prefix}
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB)
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected once, as a deploy does: hashed names, gzip and Brotli copies, a manifest."""
+    root = tmp_path_factory.mktemp("static")
+    manage("collectstatic", "--noinput", "-v0", env=production_env(STATIC_ROOT=str(root)))
+    return root
