@@ -29,7 +29,7 @@ echo "Install python3.12 or python3.13, or point PYTHON=/path/to/python3.12 at o
 exit 1
 endef
 
-.PHONY: run serve test test-fast lint format check-migrations check clean node-tools ui-gates screenshots
+.PHONY: run test lint format check-migrations check clean node-tools ui-gates screenshots audit
 
 $(VENV)/bin/python:
 	@python=$$( $(FIND_PYTHON) ); \
@@ -90,6 +90,12 @@ check-migrations: $(VENV)/.dev
 	DJANGO_SETTINGS_MODULE=headache_site.settings_test $(PY) manage.py makemigrations --check --dry-run
 
 check: lint check-migrations
+
+# Known vulnerabilities in the pinned runtime dependencies. --strict fails (never passes) when a
+# package cannot be checked; needs PyPI's JSON API to be reachable.
+audit: $(VENV)/.runtime
+	$(PY) -m pip install --quiet pip-audit==2.10.1
+	$(VENV)/bin/pip-audit --strict --requirement requirements.txt
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles .test-media .test-db.sqlite3*
