@@ -4,6 +4,7 @@ Each test runs gunicorn against its own PostgreSQL database, sends real
 requests and then checks what a person would see and what the database holds.
 """
 
+import http.client
 import itertools
 import json
 import os
@@ -62,8 +63,8 @@ class Load:
             started = time.monotonic()
             try:
                 kind, status = self._one(n)
-            except (OSError, AssertionError):
-                kind, status = "error", 0  # connection reset: the worker died under it
+            except (OSError, AssertionError, http.client.HTTPException):
+                kind, status = "error", 0  # connection reset or cut short: the worker died under it
             with self.lock:
                 self.results.append((started, time.monotonic(), kind, status))
 
