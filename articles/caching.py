@@ -6,10 +6,13 @@ cached page never hands one reader's token to another. A reader with a
 session (staff, or someone with a comment awaiting moderation) or a
 pending flash message always gets a freshly rendered page.
 
-Three version counters in the cache make invalidation precise:
+Version counters in the cache make invalidation precise:
 - "content": any article or topic saved, published or removed (every page);
 - "lists": a comment approved or removed, a vote cast (home and topic pages);
-- one per article: its comments or its rating figures changed (its own page).
+- one per article: its comments or its rating figures changed (its own page);
+- one per article's discussion: its comments changed (the cached thread
+  fragment, which a vote leaves alone, so re-rendering a page after a vote
+  does not re-render fifty comments).
 """
 
 import functools
@@ -25,6 +28,7 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,10 @@ LISTS_KEY = "pages:v:lists"
 
 def _article_key(slug: str) -> str:
     return "pages:v:article:" + hashlib.sha256(slug.encode()).hexdigest()[:24]
+
+
+def _discussion_key(slug: str) -> str:
+    return "pages:v:discussion:" + hashlib.sha256(slug.encode()).hexdigest()[:24]
 
 
 def _bump(*keys: str) -> None:
@@ -58,6 +66,37 @@ def invalidate_content() -> None:
 def invalidate_article(*, article) -> None:
     """Comments or rating figures of one article changed: its page and the lists that show them."""
     _bump(_article_key(article.slug), LISTS_KEY)
+
+
+def invalidate_discussion(*, article) -> None:
+    """Comments of one article changed: its thread fragment, its page and the lists that count them."""
+    _bump(_discussion_key(article.slug), _article_key(article.slug), LISTS_KEY)
+
+
+def cached_fragment(*, article, name: str, render: Callable[[], str]) -> SafeString:
+    """A part of an article page that only its comments change, kept until they (or any content) do.
+
+    `render` must produce HTML that is the same for every reader (no tokens,
+    nothing personal); it is our own template output, hence safe.
+    """
+    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return mark_safe(render())
+    versions = _versions(CONTENT_KEY, _discussion_key(article.slug))
+    if not versions:
+        return mark_safe(render())
+    key = f"fragment:{versions}:{article.pk}:{name}"
+    try:
+        html = cache.get(key)
+    except Exception:
+        logger.exception("fragment cache unavailable")
+        html = None
+    if html is None:
+        html = str(render())
+        try:
+            cache.set(key, html, timeout=settings.FRAGMENT_CACHE_SECONDS)
+        except Exception:
+            logger.exception("fragment cache: could not store %s", name)
+    return mark_safe(html)
 
 
 def _versions(*keys: str) -> str:

@@ -4,7 +4,10 @@
 # bench_peers.sh alternates WordPress, Wagtail, the plain-Django floor, the
 # static ceiling and our two targets, with wrk at 16 and 64 connections.
 #
-#   ours-miss  PAGE_CACHE_SECONDS=0   every view renders (queries, templates)
+#   ours-cold  PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0   no cache at all: every view
+#              runs its queries and renders every comment
+#   ours-miss  PAGE_CACHE_SECONDS=0   the page is rendered for every request (as right after
+#              a vote invalidated it); the comment thread comes from its fragment cache
 #   ours-hit   PAGE_CACHE_SECONDS=300 anonymous readers get the cached page
 #
 # Not a test. Needs the peers set up once: ../shared/bench/peers/setup_all.sh.
@@ -48,10 +51,10 @@ DEBUG=1 "$PY" manage.py load_demo >/dev/null
 "$PY" manage.py shell --no-imports -v0 -c "$(cat bench/seed_article.py)"
 
 free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-start() { # name page_cache_seconds -> port; the master's PID is kept for cleanup and RSS
-  local name="$1" seconds="$2" port
+start() { # name page_cache_seconds [fragment_cache_seconds] -> port; the master's PID is kept
+  local name="$1" seconds="$2" fragments="${3:-3600}" port
   port="$(free_port)"
-  PAGE_CACHE_SECONDS="$seconds" WEB_CONCURRENCY="$WORKERS" BIND="127.0.0.1:$port" \
+  PAGE_CACHE_SECONDS="$seconds" FRAGMENT_CACHE_SECONDS="$fragments" WEB_CONCURRENCY="$WORKERS" BIND="127.0.0.1:$port" \
     "$PY" -m gunicorn -c gunicorn.conf.py headache_site.wsgi >"$OUT/gunicorn-$name.log" 2>&1 &
   pids+=("$!")
   echo "$name $! $port" >>"$SCRATCH/servers"
@@ -61,11 +64,12 @@ start() { # name page_cache_seconds -> port; the master's PID is kept for cleanu
   done
   echo "gunicorn ($name) did not answer; see $OUT/gunicorn-$name.log" >&2; exit 1
 }
+cold_port="$(start ours-cold 0 0)"
 miss_port="$(start ours-miss 0)"
 hit_port="$(start ours-hit 300)"
-echo "== ours-miss on :$miss_port, ours-hit on :$hit_port ($WORKERS workers each)" >&2
+echo "== ours-cold on :$cold_port, ours-miss on :$miss_port, ours-hit on :$hit_port ($WORKERS workers each)" >&2
 
-EXTRA="ours-miss=http://127.0.0.1:$miss_port/articles/botox-for-headache/ ours-hit=http://127.0.0.1:$hit_port/articles/botox-for-headache/" \
+EXTRA="ours-cold=http://127.0.0.1:$cold_port/articles/botox-for-headache/ ours-miss=http://127.0.0.1:$miss_port/articles/botox-for-headache/ ours-hit=http://127.0.0.1:$hit_port/articles/botox-for-headache/" \
 OUT="$OUT/peers" QUIET_WAIT="${QUIET_WAIT:-60}" WP_COMMENT_POSTS="${WP_COMMENT_POSTS:-30}" \
   "$PEERS_DIR/bench_peers.sh" | tee "$OUT/summary.md"
 

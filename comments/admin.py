@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles.caching import invalidate_article
+from articles.caching import invalidate_discussion
 
 from .forms import StaffReplyForm
 from .models import ArticleDiscussion, Comment, ModerationWord, Report, VerifiedEmail
@@ -163,7 +163,7 @@ class ArticleDiscussionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # Opening or closing comments changes the article page readers see.
-        transaction.on_commit(partial(invalidate_article, article=obj.article))
+        transaction.on_commit(partial(invalidate_discussion, article=obj.article))
 
 
 @admin.register(VerifiedEmail)

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from articles.caching import invalidate_article
+from articles.caching import invalidate_discussion
 from articles.models import Article
 
 from . import emails
@@ -195,7 +195,7 @@ def post_comment(
 
 def _refresh_page_after_commit(comment: Comment) -> None:
     """What readers see of this article changed: its cached page goes once the change is committed."""
-    transaction.on_commit(partial(invalidate_article, article=comment.article))
+    transaction.on_commit(partial(invalidate_discussion, article=comment.article))
 
 
 def approve_comment(*, comment: Comment, moderator=None) -> Comment:

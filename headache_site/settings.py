@@ -405,6 +405,9 @@ ARTICLE_REVIEW_SOON_DAYS = env_int("ARTICLE_REVIEW_SOON_DAYS", 30)
 # Seconds anonymous readers may be served a cached home, topic or article page
 # (invalidated explicitly on every change; 0 turns the page cache off).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Seconds the rendered comment thread of an article is kept (versioned: a new or
+# removed comment replaces it at once; 0 renders it on every page view).
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
 
 # ---------------------------------------------------------------- production wiring
 # Object storage, Redis timeouts and fallbacks, sessions, JSON logs and read

@@ -3,8 +3,11 @@
 from django import template
 from django.core.paginator import Page
 from django.db.models import Count, QuerySet
+from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from articles.caching import cached_fragment
 from articles.models import Article
 from comments.forms import CommentForm
 from comments.models import MAX_DEPTH, ArticleDiscussion, Comment, comments_closed
@@ -17,25 +20,45 @@ register = template.Library()
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comments_section(context, article: Article):
-    """Everything the section needs, in a bounded number of queries whatever the number of comments."""
+    """Everything the section needs, in a bounded number of queries whatever the number of comments.
+
+    The approved thread is the same for every reader who has nothing awaiting
+    moderation, so it is rendered once and kept until the article's comments
+    change; a reader with their own pending comment gets it rendered for them.
+    """
     request = context["request"]
     own_ids = own_comment_ids(request)
     discussion = ArticleDiscussion.objects.filter(article=article).first()
     closed = comments_closed(article, discussion)
-    page = comment_page(article=article, own_ids=own_ids, page=request.GET.get("cpage"))
+    can_reply = not closed and article.is_published
+    raw_page = request.GET.get("cpage", "")
+    page_number = raw_page if raw_page.isdigit() else "1"
+
+    def render_thread() -> str:
+        page = comment_page(article=article, own_ids=own_ids, page=page_number)
+        return render_to_string(
+            "comments/_thread.html",
+            {"article": article, "page": page, "closed": closed, "can_reply": can_reply, "own_ids": set(own_ids)},
+        )
+
+    if own_ids:
+        thread = mark_safe(render_thread())  # our own template output
+    else:
+        thread = cached_fragment(
+            article=article, name=f"thread:{page_number}:{int(can_reply)}:{int(closed)}", render=render_thread
+        )
     reply_to = None
     form = None
-    if not closed and article.is_published:
+    if can_reply:
         reply_to = _reply_target(article, request.GET.get("replyto"))
         form = CommentForm(article=article, initial={"parent": reply_to.pk if reply_to else None})
     return {
         "article": article,
-        "page": page,
+        "thread": thread,
+        "has_comments": 'class="comment-list"' in thread,
         "closed": closed,
         "form": form,
         "reply_to": reply_to,
-        "own_ids": set(own_ids),
-        "can_reply": not closed and article.is_published,
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }

@@ -118,3 +118,30 @@ def test_the_article_page_uses_at_most_eight_queries_on_a_miss(client, make_arti
         response = client.get(article.get_absolute_url())
     assert response["X-Page-Cache"] == "miss"
     assert len(queries) <= 8, [q["sql"][:120] for q in queries]
+
+
+def test_with_the_page_cache_off_the_comment_thread_is_rendered_once_and_reused(
+    client, article, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(5):
+        make_comment(article, body=f"Shared thought {n}")
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            html = Client().get(article.get_absolute_url()).content.decode()
+        return html, len(queries)
+
+    first, first_queries = page()
+    second, second_queries = page()
+    assert "Shared thought 4" in first and "Shared thought 4" in second
+    assert second_queries < first_queries  # the thread came from the fragment cache
+    with django_capture_on_commit_callbacks(execute=True):
+        cast_vote(article=article, score=2, voter_key=new_voter_key(), address="192.0.2.3")
+    after_vote, after_vote_queries = page()
+    assert "[Total: 1 Average: 2]" in after_vote
+    assert after_vote_queries == second_queries  # a vote leaves the thread fragment alone
+    pending = make_comment(article, status=Comment.Status.PENDING, body="Newly approved words")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_comment(comment=pending)
+    assert "Newly approved words" in page()[0]
