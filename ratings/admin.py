@@ -2,12 +2,15 @@ import csv
 
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.db.models import Case, F, FloatField, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
+from articles.admin import ArticleAdmin
 from articles.models import Article
 
-from .models import RatingSummary, Vote
+from .models import RatingSummary, Vote, average_label
 from .voting import reset_ratings
 
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -114,3 +117,45 @@ class VoteAdmin(admin.ModelAdmin):
                 ]
             )
         return response
+
+
+class ArticleWithRatingsAdmin(ArticleAdmin):
+    """The article list with each article's ratings, sortable.
+
+    The ratings app adds the columns to the articles' own admin, so that the
+    articles app never has to know about ratings.
+    """
+
+    list_display = [*ArticleAdmin.list_display[:-1], "rating_count", "rating_average", ArticleAdmin.list_display[-1]]
+
+    def get_queryset(self, request):
+        def both(field: str):
+            return Coalesce(F(f"rating_summary__imported_{field}"), 0) + Coalesce(F(f"rating_summary__vote_{field}"), 0)
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(rating_count=both("count"), rating_total=both("total"))
+            .annotate(
+                rating_average=Case(
+                    When(
+                        rating_count__gt=0,
+                        then=Cast("rating_total", FloatField()) / Cast("rating_count", FloatField()),
+                    ),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+            )
+        )
+
+    @admin.display(description="ratings", ordering="rating_count")
+    def rating_count(self, article):
+        return article.rating_count
+
+    @admin.display(description="average", ordering="rating_average")
+    def rating_average(self, article):
+        return average_label(article.rating_average)
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, ArticleWithRatingsAdmin)

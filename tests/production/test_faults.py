@@ -4,13 +4,13 @@ Each test runs gunicorn against its own PostgreSQL database, sends real
 requests and then checks what a person would see and what the database holds.
 """
 
-import http.client
 import itertools
 import json
 import os
 import signal
 import threading
 import time
+from http.client import HTTPException
 
 from .conftest import scratch_database
 from .servers import SLUG, Gunicorn, Reader, RedisServer, http, production_env, query
@@ -63,7 +63,7 @@ class Load:
             started = time.monotonic()
             try:
                 kind, status = self._one(n)
-            except (OSError, AssertionError, http.client.HTTPException):
+            except (OSError, AssertionError, HTTPException):
                 kind, status = "error", 0  # connection reset or cut short: the worker died under it
             with self.lock:
                 self.results.append((started, time.monotonic(), kind, status))

@@ -6,6 +6,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
 
+from ratings.admin import ArticleWithRatingsAdmin
 from ratings.models import RatingSummary, Vote
 from tests.conftest import make_user
 
@@ -108,3 +109,23 @@ def test_resetting_needs_the_dedicated_permission(client, viewer, rated):
     assert response.status_code in (200, 302)
     assert Vote.objects.count() == 5
     assert not LogEntry.objects.exists()
+
+
+def test_the_article_list_shows_rating_count_and_average_sortable(client, make_article, editor, add_votes):
+    popular = make_article("Popular")
+    quiet = make_article("Quiet")
+    add_votes(popular, 5, 4, 4)
+    add_votes(quiet, 2)
+    client.force_login(editor)
+    url = reverse("admin:articles_article_changelist")
+    html = client.get(url).content.decode()
+    assert "column-rating_count" in html and "column-rating_average" in html
+    assert '<td class="field-rating_average">4.3</td>' in html
+    assert '<td class="field-rating_average">2</td>' in html
+    # "o" counts list_display columns after the action checkbox.
+    by_count_desc = client.get(url, {"o": "-" + str(ArticleWithRatingsAdmin.list_display.index("rating_count") + 1)})
+    listed = by_count_desc.content.decode()
+    assert listed.index("Popular") < listed.index("Quiet")
+    by_average_asc = client.get(url, {"o": str(ArticleWithRatingsAdmin.list_display.index("rating_average") + 1)})
+    listed = by_average_asc.content.decode()
+    assert listed.index("Quiet") < listed.index("Popular")
