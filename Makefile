@@ -49,7 +49,7 @@ run: $(VENV)/.runtime
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 	$(LOCAL_ENV) $(PY) manage.py createcachetable
 	$(LOCAL_ENV) $(PY) manage.py load_demo
-	$(LOCAL_ENV) $(PY) manage.py local_admin
+	$(LOCAL_ENV) PORT=$(PORT) $(PY) manage.py local_admin
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -469,8 +469,8 @@ def check_reference_numbers(ctx: Context) -> Iterable[Finding]:
         yield Finding(
             WARNING,
             "citation-not-linked",
-            f"[{number}] does not become a link to the reference, probably because another bracket touches it. "
-            "Separate markers with a space, e.g. [1] [2].",
+            f"[{number}] does not become a link to the reference: a bracket or parenthesis right after it makes "
+            f"it read as a link label. Write the marker on its own, e.g. [{number}].",
             excerpt,
             {"number": number},
         )

@@ -42,8 +42,9 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_CLASSES = {"a": {"footnote-ref", "footnote-backref", "cite"}, "sup": {"cite"}, "div": {"footnote"}}
 
 WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
-# "[3]" but not the label of a reference-style link ("[text][3]", "[3][]", "[3]: https://…").
-CITATION_RE = r"(?<!\])\[(\d{1,3})\](?![(\[:])"
+# "[3]", also in runs like "[3][4]" and before a colon ("…were [3]:"), but not the label of a
+# link ("[3](…)", "[text][3]", "[3][]"); "[3]: https://…" definitions never reach inline parsing.
+CITATION_RE = r"(?<!\])\[(\d{1,3})\](?!\()(?!\[(?!\d{1,3}\]))"
 
 
 class CitationProcessor(InlineProcessor):

@@ -178,9 +178,14 @@ def test_a_reference_the_text_never_cites_is_an_error(good_article):
 
 
 def test_a_marker_that_does_not_become_a_link_is_a_warning(good_article):
-    with_body(good_article, "It works [1] [2]. The common side effects are [1]:\n\n- neck pain")
+    with_body(good_article, "It works [1] [2]. The trial [2][] showed it.")
     [finding] = run(good_article, checks.check_reference_numbers)
     assert (finding.level, finding.code) == (WARNING, "citation-not-linked")
+
+
+def test_markers_in_a_run_or_before_a_colon_become_links(good_article):
+    with_body(good_article, "It works [1][2]. The common side effects are [1]:\n\n- neck pain")
+    assert run(good_article, checks.check_reference_numbers) == []
 
 
 def test_a_reference_without_url_or_doi_is_a_warning(good_article):

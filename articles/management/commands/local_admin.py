@@ -1,5 +1,6 @@
 """Create (once) a local administrator for `make run` and print how to sign in."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -29,7 +30,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Created a local administrator."))
         if CREDENTIALS_FILE.exists():
             username, password = CREDENTIALS_FILE.read_text().split()
-            self.stdout.write(f"Admin: http://127.0.0.1:<PORT>/admin/  user: {username}  password: {password}")
+            port = os.environ.get("PORT", "8000")
+            self.stdout.write(f"Admin: http://127.0.0.1:{port}/admin/  user: {username}  password: {password}")
         else:
             self.stdout.write(
                 f"The user {USERNAME!r} already exists; set a new password with "
