@@ -35,10 +35,15 @@ export DATABASE_URL="${DATABASE_URL:-sqlite:///$SCRATCH/db.sqlite3}"
 unset TEST_DATABASE_NAME
 cd "$ROOT"
 
-pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # start() runs in a command substitution (a subshell), so the masters' PIDs are read back
+  # from the servers file it writes, not from a shell variable.
+  local masters=()
+  [ -f "$SCRATCH/servers" ] && while read -r _ pid _; do masters+=("$pid"); done <"$SCRATCH/servers"
+  for pid in "${masters[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${masters[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
   rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
@@ -56,7 +61,6 @@ start() { # name page_cache_seconds [fragment_cache_seconds] -> port; the master
   port="$(free_port)"
   PAGE_CACHE_SECONDS="$seconds" FRAGMENT_CACHE_SECONDS="$fragments" WEB_CONCURRENCY="$WORKERS" BIND="127.0.0.1:$port" \
     "$PY" -m gunicorn -c gunicorn.conf.py headache_site.wsgi >"$OUT/gunicorn-$name.log" 2>&1 &
-  pids+=("$!")
   echo "$name $! $port" >>"$SCRATCH/servers"
   for _ in $(seq 1 150); do
     curl -sf -o /dev/null "http://127.0.0.1:$port/articles/botox-for-headache/" && { echo "$port"; return; }
