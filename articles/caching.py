@@ -1,33 +1,45 @@
 """Whole-page cache for anonymous readers, invalidated explicitly when what a page shows changes.
 
+`ReaderPageCacheMiddleware` sits near the top of the middleware stack: a
+shared page is answered before sessions, authentication or the view run.
 Pages are stored with their per-request parts (CSRF tokens, CSP nonces)
 replaced by placeholders, and those are filled in for each reader, so a
 cached page never hands one reader's token to another. A reader with a
-session (staff, or someone with a comment awaiting moderation) or a
-pending flash message always gets a freshly rendered page.
+session (staff, or someone with a comment awaiting moderation), a pending
+flash message or any other personal cookie (settings.PAGE_CACHE_PERSONAL_COOKIES,
+e.g. the cookie that remembers a reader's own vote) always gets a freshly
+rendered page.
+
+Live regions: a part of a page that changes far more often than the rest
+(an article's rating figures change with every vote) is stored apart from
+the page. The page keeps a marker; the region is rendered again, on its own,
+when its version moves, and spliced in. A vote therefore costs the next
+reader one small template and two queries, not the whole article page.
 
 Version counters in the cache make invalidation precise:
 - "content": any article or topic saved, published or removed (every page);
 - "lists": a comment approved or removed, a vote cast (home and topic pages);
-- one per article: its comments or its rating figures changed (its own page);
-- one per article's discussion: its comments changed (the cached thread
-  fragment, which a vote leaves alone, so re-rendering a page after a vote
-  does not re-render fifty comments).
+- one per article: its rating figures changed (its live rating region);
+- one per article's discussion: its comments changed (its page and the cached
+  thread fragment, which a vote leaves alone).
 """
 
 import functools
 import hashlib
 import logging
 import re
+import secrets
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.csp import LazyNonce
 from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
@@ -110,84 +122,282 @@ def _versions(*keys: str) -> str:
 
 def reader_may_share(request: HttpRequest) -> bool:
     """Anonymous GET/HEAD with nothing personal to show: the shared copy fits."""
-    return (
-        settings.PAGE_CACHE_SECONDS > 0
-        and request.method in {"GET", "HEAD"}
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in {"GET", "HEAD"}:
+        return False
+    cookies = request.COOKIES
+    return not any(name in cookies for name in settings.PAGE_CACHE_PERSONAL_COOKIES)
 
 
-def _personalise(request: HttpRequest, body: str) -> bytes:
-    if CSRF_PLACEHOLDER in body:
-        body = body.replace(CSRF_PLACEHOLDER, get_token(request))
-    if NONCE_PLACEHOLDER in body:
-        body = body.replace(NONCE_PLACEHOLDER, str(get_nonce(request)))
-    return body.encode()
-
-
-def _respond(request: HttpRequest, entry: dict, *, hit: bool) -> HttpResponse:
-    not_modified = get_conditional_response(request, etag=entry["etag"])
-    if not_modified is not None:
-        response = not_modified
-    else:
-        response = HttpResponse(_personalise(request, entry["body"]), content_type=entry["content_type"])
-    response["ETag"] = entry["etag"]
-    response["X-Page-Cache"] = "hit" if hit else "miss"
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+# ---------------------------------------------------------------- marking views and live regions
 
 
 def cache_for_readers(scope: Callable[..., str | None]):
-    """Serve a view's 200 responses to anonymous readers from the cache.
+    """Let anonymous readers get this view's 200 responses from the page cache.
 
-    `scope(**view_kwargs)` gives the slug of the article a page belongs to
-    (None for list pages); it must not touch the database.
+    `scope(**url_kwargs)` gives the slug of the article a page belongs to
+    (None for list pages); it must not touch the database. Works on view
+    functions and on class-based views.
     """
 
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs):
-            if not reader_may_share(request):
-                return view(request, *args, **kwargs)
-            slug = scope(**kwargs)
-            versions = (
-                _versions(CONTENT_KEY, _article_key(slug)) if slug is not None else _versions(CONTENT_KEY, LISTS_KEY)
-            )
-            if not versions:
-                return view(request, *args, **kwargs)
-            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = f"pages:{versions}:{digest}"
-            try:
-                entry = cache.get(key)
-            except Exception:
-                logger.exception("page cache unavailable")
-                entry = None
-            if entry is not None:
-                return _respond(request, entry, hit=True)
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response = response.render()
-            if response.status_code != 200 or response.streaming or response.cookies:
+    def mark(view):
+        view.page_cache_scope = staticmethod(scope) if isinstance(view, type) else scope
+        return view
+
+    return mark
+
+
+@functools.lru_cache(maxsize=4096)
+def _route(path: str) -> tuple[bool, str | None]:
+    """(cacheable, article slug) for a path; the URLconf never changes while a process runs."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False, None
+    view = match.func
+    scope = getattr(view, "page_cache_scope", None) or getattr(
+        getattr(view, "view_class", None), "page_cache_scope", None
+    )
+    if scope is None:
+        return False, None
+    return True, scope(**match.kwargs)
+
+
+LiveRenderer = Callable[[HttpRequest, str], str | None]
+_live_renderers: dict[str, LiveRenderer] = {}
+LIVE_NAME_RE = re.compile(r"[a-z]+")
+LIVE_REGION_RE = re.compile(r"<!--live:(?P<name>[a-z]+):(?P<slug>[-\w]+)-->(?P<html>.*?)<!--/live:(?P=name)-->", re.S)
+
+
+def register_live_region(name: str, render: LiveRenderer) -> None:
+    """`render(request, slug)` gives the region's shared HTML for an article (None: no such article).
+
+    Its output must be the same for every reader: nothing personal, no
+    tokens. The region is rendered again when the article's figures version
+    moves (`invalidate_article`).
+    """
+    if not LIVE_NAME_RE.fullmatch(name):
+        raise ValueError(f"live region names are lower-case letters: {name!r}")
+    _live_renderers[name] = render
+
+
+def live_region(request: HttpRequest, *, name: str, slug: str, html: str) -> SafeString:
+    """Mark a region of a page that is about to be shared, so the cache can keep it apart."""
+    if name not in _live_renderers or not reader_may_share(request):
+        return mark_safe(html)  # our own template output
+    return mark_safe(f"<!--live:{name}:{slug}-->{html}<!--/live:{name}-->")
+
+
+def _marker(name: str) -> str:
+    return f"<!--live:{name}-->"
+
+
+def _live_key(name: str, versions: str, slug: str) -> str:
+    return f"live:{name}:{versions}:{hashlib.sha256(slug.encode()).hexdigest()[:24]}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------- per-reader tokens
+
+_PLACEHOLDERS_RE = re.compile(f"({CSRF_PLACEHOLDER}|{NONCE_PLACEHOLDER}|<!--live:[a-z]+-->)")
+# Random characters from the CSRF alphabet at C speed: bytes 0-247 map evenly
+# onto the 62 characters (248 = 4 × 62), bytes 248-255 are dropped.
+_CSRF_TABLE = bytes.maketrans(bytes(range(4 * len(CSRF_ALLOWED_CHARS))), (CSRF_ALLOWED_CHARS * 4).encode())
+_CSRF_DROP = bytes(range(4 * len(CSRF_ALLOWED_CHARS), 256))
+_CSRF_INDEX = {char: n for n, char in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def _csrf_string() -> str:
+    """CSRF_SECRET_LENGTH characters from Django's CSRF alphabet, uniformly random (secrets)."""
+    while True:
+        chars = secrets.token_bytes(CSRF_SECRET_LENGTH + 16).translate(_CSRF_TABLE, _CSRF_DROP)
+        if len(chars) >= CSRF_SECRET_LENGTH:
+            return chars[:CSRF_SECRET_LENGTH].decode()
+
+
+def _csrf_token(request: HttpRequest) -> str:
+    """What django.middleware.csrf.get_token gives, made without its slow per-character random choices.
+
+    The reader's secret comes from their cookie (read by CsrfViewMiddleware)
+    or is new; the token is the secret masked with a fresh mask, in Django's
+    format, so CsrfViewMiddleware accepts it (tests post with it).
+    """
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = request.META["CSRF_COOKIE"] = _csrf_string()
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # (re)send the cookie, as get_token does
+    mask = _csrf_string()
+    size = len(CSRF_ALLOWED_CHARS)
+    index = _CSRF_INDEX
+    return mask + "".join(CSRF_ALLOWED_CHARS[(index[s] + index[m]) % size] for s, m in zip(secret, mask, strict=True))
+
+
+def _without_tokens(html: str, *, nonce: str) -> str:
+    """The page as every reader shares it: CSRF tokens and the CSP nonce replaced by placeholders."""
+    html = CSRF_INPUT_RE.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", html)
+    if nonce:
+        html = html.replace(nonce, NONCE_PLACEHOLDER)
+    return NONCE_ATTR_RE.sub(rf"\g<1>{NONCE_PLACEHOLDER}\g<2>", html)
+
+
+# ---------------------------------------------------------------- the middleware
+
+# Headers worked out for each response, never copied from the stored one.
+_PER_RESPONSE_HEADERS = {"content-length", "etag", "x-page-cache", "date", "set-cookie"}
+
+
+class ReaderPageCacheMiddleware:
+    """Answer anonymous readers' GETs of home, topic and article pages from the cache.
+
+    Place it after SecurityMiddleware and WhiteNoise and before sessions: a
+    hit needs no session, user, view or query. On a miss the page is rendered
+    by the rest of the stack as usual, then stored without its tokens.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest):
+        if not reader_may_share(request):
+            return self.get_response(request)
+        cacheable, slug = _route(request.path_info)
+        if not cacheable:
+            return self.get_response(request)
+        request.get_host()  # an unknown Host is refused (400) on a hit too
+        if slug is None:
+            version_keys = [CONTENT_KEY, LISTS_KEY]
+        else:
+            version_keys = [CONTENT_KEY, _discussion_key(slug), _article_key(slug)]
+        try:
+            found = cache.get_many(version_keys)
+        except Exception:
+            logger.exception("page cache unavailable")
+            return self.get_response(request)
+        versions = [str(found.get(key, 1)) for key in version_keys]
+        page_key = f"pages:{versions[0]}.{versions[1]}:{_digest(request.get_full_path())}"
+        live_keys = {}
+        if slug is not None:
+            live_keys = {name: _live_key(name, f"{versions[0]}.{versions[2]}", slug) for name in _live_renderers}
+        try:
+            stored = cache.get_many([page_key, *live_keys.values()])
+        except Exception:
+            logger.exception("page cache unavailable")
+            return self.get_response(request)
+        entry = stored.get(page_key)
+        if entry is not None:
+            response = self._from_entry(request, entry, stored, live_keys, slug)
+            if response is not None:
                 return response
-            body = NONCE_ATTR_RE.sub(
-                rf"\g<1>{NONCE_PLACEHOLDER}\g<2>",
-                CSRF_INPUT_RE.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode()),
-            )
-            entry = {
-                "body": body,
-                "content_type": response["Content-Type"],
-                "etag": f'"{hashlib.sha256(body.encode()).hexdigest()[:32]}"',
-            }
+        response = self.get_response(request)
+        if self._storable(response):
+            self._store(request, response, page_key, live_keys, slug)
+        return response
+
+    # -- hits
+
+    def _from_entry(self, request, entry: dict, stored: dict, live_keys: dict, slug) -> HttpResponse | None:
+        fill = {}
+        etags = [entry["etag"]]
+        refreshed = False
+        for name in entry["live"]:
+            region = stored.get(live_keys.get(name, ""))
+            if region is None:
+                region = self._render_live(request, name, slug, live_keys)
+                if region is None:
+                    return None  # the article is gone: let the view answer
+                refreshed = True
+            fill[_marker(name)] = region["html"]
+            etags.append(region["etag"])
+        etag = f'"{_digest("".join(etags))}"' if len(etags) > 1 else entry["etag"]
+        response = get_conditional_response(request, etag=etag)
+        if response is None:
+            self.csrf.process_request(request)  # reads the reader's CSRF cookie, if any
+            nonce = str(LazyNonce())
+            fill[NONCE_PLACEHOLDER] = nonce
+            if entry["csrf"]:
+                fill[CSRF_PLACEHOLDER] = _csrf_token(request)
+            content = "".join([fill.get(part, part) for part in entry["parts"]]).encode()
+            response = HttpResponse(content, headers={"Content-Length": str(len(content))})
+            for header, value in entry["headers"]:
+                response.headers[header] = (
+                    value.replace(NONCE_PLACEHOLDER, nonce) if header in entry["nonced"] else value
+                )
+            self.csrf.process_response(request, response)
+        response.headers["ETag"] = etag
+        response.headers["X-Page-Cache"] = "refreshed" if refreshed else "hit"
+        return response
+
+    def _render_live(self, request, name: str, slug: str | None, live_keys: dict[str, str]) -> dict | None:
+        if slug is None or name not in live_keys:
+            return None
+        html = _live_renderers[name](request, slug)
+        if html is None:
+            return None
+        region = {"html": str(html), "etag": _digest(html)}
+        if settings.FRAGMENT_CACHE_SECONDS > 0:
             try:
-                cache.set(key, entry, timeout=_timeout() if slug is None else settings.PAGE_CACHE_SECONDS)
+                cache.set(live_keys[name], region, timeout=settings.FRAGMENT_CACHE_SECONDS)
             except Exception:
-                logger.exception("page cache: could not store %s", request.path)
-            return _respond(request, entry, hit=False)
+                logger.exception("page cache: could not store the %s region", name)
+        return region
 
-        return wrapped
+    # -- misses
 
-    return decorator
+    def _storable(self, response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and "private" not in response.get("Cache-Control", "")
+            and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+        )
+
+    def _store(self, request, response, page_key: str, live_keys: dict[str, str], slug: str | None) -> None:
+        nonce = get_nonce(request)
+        nonce = str(nonce) if nonce is not None else ""
+        page = _without_tokens(response.content.decode(), nonce=nonce)
+        regions: dict[str, dict] = {}
+
+        def keep_apart(found: re.Match) -> str:
+            name = found["name"]
+            if name not in live_keys or found["slug"] != slug or name in regions:
+                return found[0]
+            regions[name] = {"html": found["html"], "etag": _digest(found["html"])}
+            return _marker(name)
+
+        page = LIVE_REGION_RE.sub(keep_apart, page)
+        headers = []
+        nonced = set()
+        for header, value in response.items():
+            if header.lower() in _PER_RESPONSE_HEADERS:
+                continue
+            if nonce and nonce in value:
+                value = value.replace(nonce, NONCE_PLACEHOLDER)
+                nonced.add(header)
+            headers.append((header, value))
+        entry = {
+            "parts": _PLACEHOLDERS_RE.split(page),
+            "csrf": CSRF_PLACEHOLDER in page,
+            "headers": headers,
+            "nonced": nonced,
+            "etag": f'"{_digest(page)}"',
+            "live": list(regions),
+        }
+        etags = [entry["etag"], *(region["etag"] for region in regions.values())]
+        try:
+            cache.set(page_key, entry, timeout=_timeout() if slug is None else settings.PAGE_CACHE_SECONDS)
+            if settings.FRAGMENT_CACHE_SECONDS > 0:
+                for name, region in regions.items():
+                    cache.set(live_keys[name], region, timeout=settings.FRAGMENT_CACHE_SECONDS)
+        except Exception:
+            logger.exception("page cache: could not store %s", request.path)
+            return
+        response.headers["ETag"] = f'"{_digest("".join(etags))}"' if len(etags) > 1 else entry["etag"]
+        response.headers["X-Page-Cache"] = "miss"
+        patch_cache_control(response, private=True, no_cache=True)
 
 
 def _timeout() -> int:

@@ -43,7 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", {"latest": latest, "topics": Topic.objects.all()})
 
 
-@method_decorator([require_safe, cache_for_readers(_article_page)], name="dispatch")
+@cache_for_readers(_article_page)
+@method_decorator(require_safe, name="dispatch")
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"

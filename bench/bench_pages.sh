@@ -5,9 +5,12 @@
 # static ceiling and our two targets, with wrk at 16 and 64 connections.
 #
 #   ours-cold  PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0   no cache at all: every view
-#              runs its queries and renders every comment
+#              runs its queries and renders every comment (as after a cache flush)
 #   ours-miss  PAGE_CACHE_SECONDS=0   the page is rendered for every request (as right after
-#              a vote invalidated it); the comment thread comes from its fragment cache
+#              an approved comment or an edit); the comment thread comes from its fragment cache
+#   ours-vote  FRAGMENT_CACHE_SECONDS=0   the page comes from the cache but its rating figures
+#              are rendered again for every request (one query), as for the first reader
+#              after each vote
 #   ours-hit   PAGE_CACHE_SECONDS=300 anonymous readers get the cached page
 #
 # Not a test. Needs the peers set up once: ../shared/bench/peers/setup_all.sh.
@@ -70,10 +73,11 @@ start() { # name page_cache_seconds [fragment_cache_seconds] -> port; the master
 }
 cold_port="$(start ours-cold 0 0)"
 miss_port="$(start ours-miss 0)"
+vote_port="$(start ours-vote 300 0)"
 hit_port="$(start ours-hit 300)"
-echo "== ours-cold on :$cold_port, ours-miss on :$miss_port, ours-hit on :$hit_port ($WORKERS workers each)" >&2
-
-EXTRA="ours-cold=http://127.0.0.1:$cold_port/articles/botox-for-headache/ ours-miss=http://127.0.0.1:$miss_port/articles/botox-for-headache/ ours-hit=http://127.0.0.1:$hit_port/articles/botox-for-headache/" \
+echo "== ours-cold :$cold_port, ours-miss :$miss_port, ours-vote :$vote_port, ours-hit :$hit_port ($WORKERS workers each)" >&2
+page=/articles/botox-for-headache/
+EXTRA="ours-cold=http://127.0.0.1:$cold_port$page ours-miss=http://127.0.0.1:$miss_port$page ours-vote=http://127.0.0.1:$vote_port$page ours-hit=http://127.0.0.1:$hit_port$page" \
 OUT="$OUT/peers" QUIET_WAIT="${QUIET_WAIT:-60}" WP_COMMENT_POSTS="${WP_COMMENT_POSTS:-30}" \
   "$PEERS_DIR/bench_peers.sh" | tee "$OUT/summary.md"
 

@@ -48,9 +48,15 @@ def test_a_vote_makes_the_cached_page_show_the_new_figures(client, article, djan
     assert "[Total: 0 Average: 0]" in client.get(article.get_absolute_url()).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         cast_vote(article=article, score=5, voter_key=new_voter_key(), address="192.0.2.1")
-    response = Client().get(article.get_absolute_url())
-    assert response["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(article.get_absolute_url())
+    # The page came from the cache; only its rating figures were rendered again, from one query.
+    assert response["X-Page-Cache"] == "refreshed"
+    assert len(queries) == 1, [q["sql"][:120] for q in queries]
     assert "[Total: 1 Average: 5]" in response.content.decode()
+    again = Client().get(article.get_absolute_url())
+    assert again["X-Page-Cache"] == "hit"
+    assert "[Total: 1 Average: 5]" in again.content.decode()
 
 
 def test_approving_a_comment_shows_it_on_the_cached_page_and_in_lists(
@@ -145,3 +151,124 @@ def test_with_the_page_cache_off_the_comment_thread_is_rendered_once_and_reused(
     with django_capture_on_commit_callbacks(execute=True):
         approve_comment(comment=pending)
     assert "Newly approved words" in page()[0]
+
+
+def test_a_readers_own_vote_never_reaches_the_shared_copy(article, django_capture_on_commit_callbacks):
+    voter = Client()
+    page = voter.get(article.get_absolute_url())
+    token = CSRF_RE.search(page.content.decode()).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        voted = voter.post(
+            reverse("ratings:rate", kwargs={"slug": article.slug}), {"score": "2", "csrfmiddlewaretoken": token}
+        )
+    assert voted.status_code == 302
+    del voter.cookies["messages"]  # the flash message was shown; a browser drops the cookie
+    own = voter.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in own  # rendered for them alone: the reader cookie is personal
+    assert 'value="2" id="rating-score-2" checked' in own.content.decode()
+    for _ in range(2):
+        shared = Client().get(article.get_absolute_url())
+        assert shared["X-Page-Cache"] in {"miss", "hit", "refreshed"}
+        html = shared.content.decode()
+        assert "[Total: 1 Average: 2]" in html
+        assert " checked" not in html
+        assert '<p class="rating-yours" data-rating-yours hidden>' in html
+
+
+def test_a_hit_reuses_the_readers_csrf_cookie_and_the_token_passes_the_check(article):
+    Client().get(article.get_absolute_url())  # fills the cache
+    reader = Client(enforce_csrf_checks=True)
+    first = reader.get(article.get_absolute_url())
+    second = reader.get(article.get_absolute_url())
+    assert first["X-Page-Cache"] == second["X-Page-Cache"] == "hit"
+    # The cookie's secret is kept (and re-sent to renew it); each page masks it afresh.
+    assert second.cookies["csrftoken"].value == first.cookies["csrftoken"].value
+    first_token = CSRF_RE.search(first.content.decode()).group(1)
+    second_token = CSRF_RE.search(second.content.decode()).group(1)
+    assert first_token != second_token and len(second_token) == 64
+    for token, score in ((first_token, "3"), (second_token, "5")):
+        response = reader.post(
+            reverse("ratings:rate", kwargs={"slug": article.slug}),
+            {"score": score, "csrfmiddlewaretoken": token},
+            HTTP_ACCEPT="application/json",
+        )
+        assert response.status_code == 200, response.content
+    refused = reader.post(
+        reverse("ratings:rate", kwargs={"slug": article.slug}),
+        {"score": "1", "csrfmiddlewaretoken": "x" * 64},
+        HTTP_ACCEPT="application/json",
+    )
+    assert refused.status_code == 403
+
+
+def test_csrf_secrets_for_cached_pages_are_random_strings_of_djangos_alphabet():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+
+    from articles.caching import _csrf_string
+
+    secrets = [_csrf_string() for _ in range(2000)]
+    assert len(set(secrets)) == len(secrets)
+    assert all(len(secret) == CSRF_SECRET_LENGTH and set(secret) <= set(CSRF_ALLOWED_CHARS) for secret in secrets)
+    # Every character of the alphabet turns up, about equally often (64,000 draws, ~1,032 each).
+    counts = dict.fromkeys(CSRF_ALLOWED_CHARS, 0)
+    for secret in secrets:
+        for char in secret:
+            counts[char] += 1
+    assert min(counts.values()) > 800 and max(counts.values()) < 1300, counts
+
+
+def test_a_hit_carries_the_same_security_headers_as_the_rendered_page_with_a_fresh_nonce(article):
+    miss = Client().get(article.get_absolute_url())
+    hit = Client().get(article.get_absolute_url())
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    for header in (
+        "Content-Type",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Vary",
+    ):
+        assert hit[header] == miss[header], header
+    nonce_re = re.compile(r"'nonce-([^']+)'")
+    miss_nonce = nonce_re.search(miss["Content-Security-Policy"]).group(1)
+    hit_nonce = nonce_re.search(hit["Content-Security-Policy"]).group(1)
+    assert miss_nonce != hit_nonce
+    assert nonce_re.sub("", hit["Content-Security-Policy"]) == nonce_re.sub("", miss["Content-Security-Policy"])
+    assert "frame-ancestors 'none'" in hit["Content-Security-Policy"]
+    html = hit.content.decode()
+    assert f'nonce="{hit_nonce}"' in html and miss_nonce not in html
+    assert int(hit["Content-Length"]) == len(hit.content)
+    for leftover in ("__CSRF_TOKEN__", "__CSP_NONCE__", "<!--live:"):
+        assert leftover not in html
+
+
+def test_a_cached_page_is_not_served_for_an_unknown_host(article, settings):
+    Client().get(article.get_absolute_url())
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    response = Client().get(article.get_absolute_url(), HTTP_HOST="evil.example")
+    assert response.status_code == 400
+
+
+def test_head_requests_are_answered_from_the_cache_too(article):
+    Client().get(article.get_absolute_url())
+    response = Client().head(article.get_absolute_url())
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "hit"
+    assert response.content == b""
+
+
+def test_votes_leave_the_page_and_its_thread_alone_and_only_refresh_the_figures(
+    article, django_capture_on_commit_callbacks
+):
+    make_comment(article, body="A thread that a vote must not re-render")
+    Client().get(article.get_absolute_url())
+    for n, score in enumerate((5, 4, 3), start=1):
+        with django_capture_on_commit_callbacks(execute=True):
+            cast_vote(article=article, score=score, voter_key=new_voter_key(), address=f"192.0.2.{n}")
+        refreshed = Client().get(article.get_absolute_url())
+        assert refreshed["X-Page-Cache"] == "refreshed"
+        assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    html = refreshed.content.decode()
+    assert "[Total: 3 Average: 4]" in html
+    assert "A thread that a vote must not re-render" in html
