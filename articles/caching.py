@@ -191,8 +191,8 @@ def _marker(name: str) -> str:
     return f"<!--live:{name}-->"
 
 
-def _live_key(name: str, versions: str, slug: str) -> str:
-    return f"live:{name}:{versions}:{hashlib.sha256(slug.encode()).hexdigest()[:24]}"
+def _live_key(name: str, slug: str) -> str:
+    return f"live:{name}:{hashlib.sha256(slug.encode()).hexdigest()[:24]}"
 
 
 def _digest(text: str) -> str:
@@ -271,41 +271,45 @@ class ReaderPageCacheMiddleware:
             version_keys = [CONTENT_KEY, LISTS_KEY]
         else:
             version_keys = [CONTENT_KEY, _discussion_key(slug), _article_key(slug)]
+        page_key = f"pages:{_digest(request.get_full_path())}"
+        live_keys = {name: _live_key(name, slug) for name in _live_renderers} if slug is not None else {}
+        # One round trip: the versions, the page and its live regions; entries that were
+        # stored under older versions are out of date and count as missing.
         try:
-            found = cache.get_many(version_keys)
+            found = cache.get_many([*version_keys, page_key, *live_keys.values()])
         except Exception:
             logger.exception("page cache unavailable")
             return self.get_response(request)
         versions = [str(found.get(key, 1)) for key in version_keys]
-        page_key = f"pages:{versions[0]}.{versions[1]}:{_digest(request.get_full_path())}"
-        live_keys = {}
-        if slug is not None:
-            live_keys = {name: _live_key(name, f"{versions[0]}.{versions[2]}", slug) for name in _live_renderers}
-        try:
-            stored = cache.get_many([page_key, *live_keys.values()])
-        except Exception:
-            logger.exception("page cache unavailable")
-            return self.get_response(request)
-        entry = stored.get(page_key)
-        if entry is not None:
-            response = self._from_entry(request, entry, stored, live_keys, slug)
+        page_version = f"{versions[0]}.{versions[1]}"
+        live_version = f"{versions[0]}.{versions[2]}" if slug is not None else ""
+        regions = {}
+        for name, key in live_keys.items():
+            region = found.get(key)
+            if region is not None and region["version"] == live_version:
+                regions[name] = region
+        entry = found.get(page_key)
+        if entry is not None and entry["version"] == page_version:
+            response = self._from_entry(request, entry, regions, live_keys, live_version, slug)
             if response is not None:
                 return response
         response = self.get_response(request)
         if self._storable(response):
-            self._store(request, response, page_key, live_keys, slug)
+            self._store(request, response, page_key, page_version, live_keys, live_version, slug)
         return response
 
     # -- hits
 
-    def _from_entry(self, request, entry: dict, stored: dict, live_keys: dict, slug) -> HttpResponse | None:
+    def _from_entry(
+        self, request, entry: dict, regions: dict, live_keys: dict, live_version: str, slug
+    ) -> HttpResponse | None:
         fill = {}
         etags = [entry["etag"]]
         refreshed = False
         for name in entry["live"]:
-            region = stored.get(live_keys.get(name, ""))
+            region = regions.get(name)
             if region is None:
-                region = self._render_live(request, name, slug, live_keys)
+                region = self._render_live(request, name, slug, live_keys, live_version)
                 if region is None:
                     return None  # the article is gone: let the view answer
                 refreshed = True
@@ -330,13 +334,13 @@ class ReaderPageCacheMiddleware:
         response.headers["X-Page-Cache"] = "refreshed" if refreshed else "hit"
         return response
 
-    def _render_live(self, request, name: str, slug: str | None, live_keys: dict[str, str]) -> dict | None:
+    def _render_live(self, request, name: str, slug, live_keys: dict[str, str], live_version: str) -> dict | None:
         if slug is None or name not in live_keys:
             return None
         html = _live_renderers[name](request, slug)
         if html is None:
             return None
-        region = {"html": str(html), "etag": _digest(html)}
+        region = {"version": live_version, "html": str(html), "etag": _digest(html)}
         if settings.FRAGMENT_CACHE_SECONDS > 0:
             try:
                 cache.set(live_keys[name], region, timeout=settings.FRAGMENT_CACHE_SECONDS)
@@ -355,7 +359,9 @@ class ReaderPageCacheMiddleware:
             and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
         )
 
-    def _store(self, request, response, page_key: str, live_keys: dict[str, str], slug: str | None) -> None:
+    def _store(
+        self, request, response, page_key: str, page_version: str, live_keys: dict, live_version: str, slug
+    ) -> None:
         nonce = get_nonce(request)
         nonce = str(nonce) if nonce is not None else ""
         page = _without_tokens(response.content.decode(), nonce=nonce)
@@ -365,7 +371,7 @@ class ReaderPageCacheMiddleware:
             name = found["name"]
             if name not in live_keys or found["slug"] != slug or name in regions:
                 return found[0]
-            regions[name] = {"html": found["html"], "etag": _digest(found["html"])}
+            regions[name] = {"version": live_version, "html": found["html"], "etag": _digest(found["html"])}
             return _marker(name)
 
         page = LIVE_REGION_RE.sub(keep_apart, page)
@@ -379,6 +385,7 @@ class ReaderPageCacheMiddleware:
                 nonced.add(header)
             headers.append((header, value))
         entry = {
+            "version": page_version,
             "parts": _PLACEHOLDERS_RE.split(page),
             "csrf": CSRF_PLACEHOLDER in page,
             "headers": headers,
