@@ -29,17 +29,20 @@ import hashlib
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.csp import LazyNonce
+from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
@@ -207,6 +210,7 @@ _PLACEHOLDERS_RE = re.compile(f"({CSRF_PLACEHOLDER}|{NONCE_PLACEHOLDER}|<!--live
 _CSRF_TABLE = bytes.maketrans(bytes(range(4 * len(CSRF_ALLOWED_CHARS))), (CSRF_ALLOWED_CHARS * 4).encode())
 _CSRF_DROP = bytes(range(4 * len(CSRF_ALLOWED_CHARS), 256))
 _CSRF_INDEX = {char: n for n, char in enumerate(CSRF_ALLOWED_CHARS)}
+_CSRF_CHARS = frozenset(CSRF_ALLOWED_CHARS)
 
 
 def _csrf_string() -> str:
@@ -215,6 +219,41 @@ def _csrf_string() -> str:
         chars = secrets.token_bytes(CSRF_SECRET_LENGTH + 16).translate(_CSRF_TABLE, _CSRF_DROP)
         if len(chars) >= CSRF_SECRET_LENGTH:
             return chars[:CSRF_SECRET_LENGTH].decode()
+
+
+def _mask(secret: str) -> str:
+    """The secret masked with a fresh mask, as django.middleware.csrf masks it."""
+    mask = _csrf_string()
+    size = len(CSRF_ALLOWED_CHARS)
+    index = _CSRF_INDEX
+    return mask + "".join(CSRF_ALLOWED_CHARS[(index[s] + index[m]) % size] for s, m in zip(secret, mask, strict=True))
+
+
+def _csrf_secret_from(cookie: str | None) -> str:
+    """The secret in the reader's CSRF cookie if it is one Django issues (32 characters), else a new one."""
+    if cookie and len(cookie) == CSRF_SECRET_LENGTH and not set(cookie) - _CSRF_CHARS:
+        return cookie
+    return _csrf_string()
+
+
+def _csrf_cookie(secret: str) -> str:
+    """The Set-Cookie value CsrfViewMiddleware sends (renewed on every page with a form, as Django does)."""
+    max_age = settings.CSRF_COOKIE_AGE
+    parts = [f"{settings.CSRF_COOKIE_NAME}={secret}"]
+    if settings.CSRF_COOKIE_DOMAIN:
+        parts.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
+    if max_age is not None:
+        parts.append(f"expires={http_date(time.time() + max_age)}")
+    if settings.CSRF_COOKIE_HTTPONLY:
+        parts.append("HttpOnly")
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    parts.append(f"Path={settings.CSRF_COOKIE_PATH}")
+    if settings.CSRF_COOKIE_SAMESITE:
+        parts.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
+    if settings.CSRF_COOKIE_SECURE:
+        parts.append("Secure")
+    return "; ".join(parts)
 
 
 def _csrf_token(request: HttpRequest) -> str:
@@ -228,10 +267,7 @@ def _csrf_token(request: HttpRequest) -> str:
     if secret is None:
         secret = request.META["CSRF_COOKIE"] = _csrf_string()
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # (re)send the cookie, as get_token does
-    mask = _csrf_string()
-    size = len(CSRF_ALLOWED_CHARS)
-    index = _CSRF_INDEX
-    return mask + "".join(CSRF_ALLOWED_CHARS[(index[s] + index[m]) % size] for s, m in zip(secret, mask, strict=True))
+    return _mask(secret)
 
 
 def _without_tokens(html: str, *, nonce: str) -> str:
@@ -248,12 +284,48 @@ def _without_tokens(html: str, *, nonce: str) -> str:
 _PER_RESPONSE_HEADERS = {"content-length", "etag", "x-page-cache", "date", "set-cookie"}
 
 
+# Where ReaderPageCacheApplication leaves its lookup for the middleware (the WSGI environ).
+PLAN_KEY = "headache.page_cache_plan"
+
+
+class _Plan:
+    """What one request's page is stored under, and what the cache holds for it now."""
+
+    __slots__ = ("slug", "page_key", "page_version", "live_keys", "live_version", "entry", "regions")
+
+    def __init__(self, slug, page_key, page_version, live_keys, live_version, entry, regions):
+        self.slug = slug
+        self.page_key = page_key
+        self.page_version = page_version
+        self.live_keys = live_keys
+        self.live_version = live_version
+        self.entry = entry
+        self.regions = regions
+
+
+class _CachedPage:
+    """A hit, ready to send: `content(csrf_token)` gives the body (None for a 304)."""
+
+    __slots__ = ("etag", "state", "content", "headers", "needs_csrf")
+
+    def __init__(self, *, etag: str, state: str, content=None, headers=(), needs_csrf: bool = False):
+        self.etag = etag
+        self.state = state
+        self.content = content
+        self.headers = headers
+        self.needs_csrf = needs_csrf
+
+
 class ReaderPageCacheMiddleware:
     """Answer anonymous readers' GETs of home, topic and article pages from the cache.
 
-    Place it after SecurityMiddleware and WhiteNoise and before sessions: a
-    hit needs no session, user, view or query. On a miss the page is rendered
-    by the rest of the stack as usual, then stored without its tokens.
+    It comes first in MIDDLEWARE: a hit needs no session, user, view or query,
+    and carries the headers the whole stack gave the stored page (security
+    headers included; an http request that must be redirected to https goes
+    through the stack instead). On a miss the page is rendered by the rest of
+    the stack as usual, then stored without its tokens. In production
+    `ReaderPageCacheApplication` answers plain hits even before Django's
+    request handling starts.
     """
 
     def __init__(self, get_response):
@@ -261,11 +333,34 @@ class ReaderPageCacheMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request: HttpRequest):
+        plan = self._plan(request)
+        if plan is None:
+            return self.get_response(request)
+        if plan.entry is not None:
+            response = self._hit(request, plan, refresh=True)
+            if response is not None:
+                return response
+        response = self.get_response(request)
+        if self._storable(response):
+            self._store(request, response, plan)
+        return response
+
+    def serve_hit(self, request: HttpRequest) -> HttpResponse | None:
+        """The cached page if everything on it is in the cache already (no database), else None."""
+        plan = self._plan(request)
+        if plan is None or plan.entry is None:
+            return None
+        return self._hit(request, plan, refresh=False)
+
+    def _plan(self, request: HttpRequest) -> _Plan | None:
+        plan = request.META.pop(PLAN_KEY, None)  # already looked up by ReaderPageCacheApplication
+        if plan is not None:
+            return plan
         if not reader_may_share(request):
-            return self.get_response(request)
+            return None
         cacheable, slug = _route(request.path_info)
-        if not cacheable:
-            return self.get_response(request)
+        if not cacheable or (settings.SECURE_SSL_REDIRECT and not request.is_secure()):
+            return None
         request.get_host()  # an unknown Host is refused (400) on a hit too
         if slug is None:
             version_keys = [CONTENT_KEY, LISTS_KEY]
@@ -279,7 +374,7 @@ class ReaderPageCacheMiddleware:
             found = cache.get_many([*version_keys, page_key, *live_keys.values()])
         except Exception:
             logger.exception("page cache unavailable")
-            return self.get_response(request)
+            return None
         versions = [str(found.get(key, 1)) for key in version_keys]
         page_version = f"{versions[0]}.{versions[1]}"
         live_version = f"{versions[0]}.{versions[2]}" if slug is not None else ""
@@ -289,61 +384,78 @@ class ReaderPageCacheMiddleware:
             if region is not None and region["version"] == live_version:
                 regions[name] = region
         entry = found.get(page_key)
-        if entry is not None and entry["version"] == page_version:
-            response = self._from_entry(request, entry, regions, live_keys, live_version, slug)
-            if response is not None:
-                return response
-        response = self.get_response(request)
-        if self._storable(response):
-            self._store(request, response, page_key, page_version, live_keys, live_version, slug)
-        return response
+        if entry is not None and entry["version"] != page_version:
+            entry = None
+        return _Plan(slug, page_key, page_version, live_keys, live_version, entry, regions)
 
     # -- hits
 
-    def _from_entry(
-        self, request, entry: dict, regions: dict, live_keys: dict, live_version: str, slug
-    ) -> HttpResponse | None:
+    def _hit(self, request, plan: _Plan, *, refresh: bool) -> HttpResponse | None:
+        page = self._page(request, plan, refresh=refresh)
+        if page is None:
+            return None
+        if page.content is None:
+            response = HttpResponseNotModified()
+            for header, value in page.headers:
+                response.headers[header] = value
+        else:
+            self.csrf.process_request(request)  # reads the reader's CSRF cookie, if any
+            content = page.content(_csrf_token(request) if page.needs_csrf else "")
+            response = HttpResponse(content, headers={"Content-Length": str(len(content))})
+            for header, value in page.headers:
+                response.headers[header] = value
+            self.csrf.process_response(request, response)  # (re)sends the CSRF cookie
+        response.headers["ETag"] = page.etag
+        response.headers["X-Page-Cache"] = page.state
+        return response
+
+    def _page(self, request, plan: _Plan, *, refresh: bool) -> "_CachedPage | None":
+        """The cached page with its live regions and a fresh nonce; None when something must be rendered."""
+        entry = plan.entry
         fill = {}
         etags = [entry["etag"]]
         refreshed = False
         for name in entry["live"]:
-            region = regions.get(name)
+            region = plan.regions.get(name)
             if region is None:
-                region = self._render_live(request, name, slug, live_keys, live_version)
+                if not refresh:
+                    return None
+                region = self._render_live(request, name, plan)
                 if region is None:
                     return None  # the article is gone: let the view answer
                 refreshed = True
             fill[_marker(name)] = region["html"]
             etags.append(region["etag"])
         etag = f'"{_digest("".join(etags))}"' if len(etags) > 1 else entry["etag"]
-        response = get_conditional_response(request, etag=etag)
-        if response is None:
-            self.csrf.process_request(request)  # reads the reader's CSRF cookie, if any
-            nonce = str(LazyNonce())
-            fill[NONCE_PLACEHOLDER] = nonce
-            if entry["csrf"]:
-                fill[CSRF_PLACEHOLDER] = _csrf_token(request)
-            content = "".join([fill.get(part, part) for part in entry["parts"]]).encode()
-            response = HttpResponse(content, headers={"Content-Length": str(len(content))})
-            for header, value in entry["headers"]:
-                response.headers[header] = (
-                    value.replace(NONCE_PLACEHOLDER, nonce) if header in entry["nonced"] else value
-                )
-            self.csrf.process_response(request, response)
-        response.headers["ETag"] = etag
-        response.headers["X-Page-Cache"] = "refreshed" if refreshed else "hit"
-        return response
+        state = "refreshed" if refreshed else "hit"
+        if get_conditional_response(request, etag=etag) is not None:
+            kept = {"cache-control", "vary"}
+            headers = [(header, value) for header, value in entry["headers"] if header.lower() in kept]
+            return _CachedPage(etag=etag, state=state, headers=headers)
+        nonce = str(LazyNonce())
+        fill[NONCE_PLACEHOLDER] = nonce
+        nonced = entry["nonced"]
+        headers = [
+            (header, value.replace(NONCE_PLACEHOLDER, nonce) if header in nonced else value)
+            for header, value in entry["headers"]
+        ]
 
-    def _render_live(self, request, name: str, slug, live_keys: dict[str, str], live_version: str) -> dict | None:
-        if slug is None or name not in live_keys:
+        def content(csrf_token: str) -> bytes:
+            fill[CSRF_PLACEHOLDER] = csrf_token
+            return "".join([fill.get(part, part) for part in entry["parts"]]).encode()
+
+        return _CachedPage(etag=etag, state=state, content=content, headers=headers, needs_csrf=entry["csrf"])
+
+    def _render_live(self, request, name: str, plan: _Plan) -> dict | None:
+        if plan.slug is None or name not in plan.live_keys:
             return None
-        html = _live_renderers[name](request, slug)
+        html = _live_renderers[name](request, plan.slug)
         if html is None:
             return None
-        region = {"version": live_version, "html": str(html), "etag": _digest(html)}
+        region = {"version": plan.live_version, "html": str(html), "etag": _digest(html)}
         if settings.FRAGMENT_CACHE_SECONDS > 0:
             try:
-                cache.set(live_keys[name], region, timeout=settings.FRAGMENT_CACHE_SECONDS)
+                cache.set(plan.live_keys[name], region, timeout=settings.FRAGMENT_CACHE_SECONDS)
             except Exception:
                 logger.exception("page cache: could not store the %s region", name)
         return region
@@ -359,9 +471,8 @@ class ReaderPageCacheMiddleware:
             and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
         )
 
-    def _store(
-        self, request, response, page_key: str, page_version: str, live_keys: dict, live_version: str, slug
-    ) -> None:
+    def _store(self, request, response, plan: _Plan) -> None:
+        live_keys, slug = plan.live_keys, plan.slug
         nonce = get_nonce(request)
         nonce = str(nonce) if nonce is not None else ""
         page = _without_tokens(response.content.decode(), nonce=nonce)
@@ -371,10 +482,12 @@ class ReaderPageCacheMiddleware:
             name = found["name"]
             if name not in live_keys or found["slug"] != slug or name in regions:
                 return found[0]
-            regions[name] = {"version": live_version, "html": found["html"], "etag": _digest(found["html"])}
+            regions[name] = {"version": plan.live_version, "html": found["html"], "etag": _digest(found["html"])}
             return _marker(name)
 
         page = LIVE_REGION_RE.sub(keep_apart, page)
+        # Every copy is for one reader only (their CSRF token): no shared cache may keep it.
+        patch_cache_control(response, private=True, no_cache=True)
         headers = []
         nonced = set()
         for header, value in response.items():
@@ -385,7 +498,7 @@ class ReaderPageCacheMiddleware:
                 nonced.add(header)
             headers.append((header, value))
         entry = {
-            "version": page_version,
+            "version": plan.page_version,
             "parts": _PLACEHOLDERS_RE.split(page),
             "csrf": CSRF_PLACEHOLDER in page,
             "headers": headers,
@@ -395,7 +508,7 @@ class ReaderPageCacheMiddleware:
         }
         etags = [entry["etag"], *(region["etag"] for region in regions.values())]
         try:
-            cache.set(page_key, entry, timeout=_timeout() if slug is None else settings.PAGE_CACHE_SECONDS)
+            cache.set(plan.page_key, entry, timeout=_timeout() if slug is None else settings.PAGE_CACHE_SECONDS)
             if settings.FRAGMENT_CACHE_SECONDS > 0:
                 for name, region in regions.items():
                     cache.set(live_keys[name], region, timeout=settings.FRAGMENT_CACHE_SECONDS)
@@ -404,7 +517,6 @@ class ReaderPageCacheMiddleware:
             return
         response.headers["ETag"] = f'"{_digest("".join(etags))}"' if len(etags) > 1 else entry["etag"]
         response.headers["X-Page-Cache"] = "miss"
-        patch_cache_control(response, private=True, no_cache=True)
 
 
 def _timeout() -> int:
@@ -421,3 +533,50 @@ def _timeout() -> int:
     if upcoming is not None:
         seconds = min(seconds, max(1, int((upcoming - timezone.now()).total_seconds()) + 1))
     return seconds
+
+
+class ReaderPageCacheApplication:
+    """WSGI wrapper (headache_site/wsgi.py) that answers plain cache hits before Django's handler runs.
+
+    A hit needs none of what Django sets up for a request (signals, database
+    connections, the middleware chain, a response object), so it is served
+    here from the same stored page ReaderPageCacheMiddleware serves;
+    everything else — misses, a page whose rating figures must be rendered
+    again, bad hosts, redirects to https, any error — goes to Django unchanged.
+    """
+
+    def __init__(self, django_application):
+        self.django_application = django_application
+        self.pages = ReaderPageCacheMiddleware(get_response=_not_for_hits)
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") in {"GET", "HEAD"} and settings.PAGE_CACHE_SECONDS > 0:
+            try:
+                answer = self._answer(WSGIRequest(environ))
+            except Exception:  # a bad Host, a broken cache: Django gives the proper answer
+                answer = None
+            if answer is not None:
+                status, headers, body = answer
+                start_response(status, headers)
+                return [body]
+        return self.django_application(environ, start_response)
+
+    def _answer(self, request: HttpRequest) -> tuple[str, list, bytes] | None:
+        plan = self.pages._plan(request)
+        if plan is None:
+            return None
+        page = self.pages._page(request, plan, refresh=False) if plan.entry is not None else None
+        if page is None:
+            request.META[PLAN_KEY] = plan  # Django renders what is missing; no second lookup
+            return None
+        extra = [("ETag", page.etag), ("X-Page-Cache", page.state)]
+        if page.content is None:
+            return "304 Not Modified", [*page.headers, *extra], b""
+        secret = _csrf_secret_from(request.COOKIES.get(settings.CSRF_COOKIE_NAME))
+        body = page.content(_mask(secret) if page.needs_csrf else "")
+        headers = [("Content-Length", str(len(body))), *page.headers, *extra, ("Set-Cookie", _csrf_cookie(secret))]
+        return "200 OK", headers, body
+
+
+def _not_for_hits(request):
+    raise AssertionError("ReaderPageCacheApplication only serves hits")

@@ -414,10 +414,9 @@ FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
 # the reader cookie that remembers their own vote.
 SESSION_COOKIE_NAME = "sessionid"
 PAGE_CACHE_PERSONAL_COOKIES = (SESSION_COOKIE_NAME, "messages", RATINGS_VOTER_COOKIE_NAME)
-# Shared pages are answered before sessions, authentication and the view run.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "articles.caching.ReaderPageCacheMiddleware"
-)
+# Shared pages are answered before any other middleware (sessions,
+# authentication, the view) runs; stored pages keep the whole stack's headers.
+MIDDLEWARE.insert(0, "articles.caching.ReaderPageCacheMiddleware")
 
 # ---------------------------------------------------------------- production wiring
 # Object storage, Redis timeouts and fallbacks, sessions, JSON logs and read

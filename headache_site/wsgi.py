@@ -13,4 +13,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headache_site.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Anonymous readers' cache hits are answered before Django's request handling.
+from articles.caching import ReaderPageCacheApplication  # noqa: E402  (needs the apps loaded)
+
+application = ReaderPageCacheApplication(django_application)

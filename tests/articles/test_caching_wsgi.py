@@ -1,0 +1,166 @@
+"""The WSGI front (headache_site.wsgi.application) answers plain hits itself and hands everything else to Django."""
+
+import io
+import re
+from http.cookies import SimpleCookie
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import Client
+from django.urls import reverse
+
+from headache_site.wsgi import application
+from ratings.voting import cast_vote, new_voter_key
+
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NONCE_RE = re.compile(r"'nonce-([^']+)'")
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """Django's handler closes "old" connections around each request; the test client stops that, so do we."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+class Answer:
+    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes):
+        self.status = int(status.split()[0])
+        self.headers = headers
+        self.body = body
+
+    def __getitem__(self, name: str) -> str:
+        values = [value for header, value in self.headers if header.lower() == name.lower()]
+        assert len(values) == 1, (name, values)
+        return values[0]
+
+    def get(self, name: str) -> str | None:
+        values = [value for header, value in self.headers if header.lower() == name.lower()]
+        return values[0] if values else None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+def wsgi_get(path: str, *, method: str = "GET", host: str = "testserver", **extra) -> Answer:
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": host,
+        "REMOTE_ADDR": "192.0.2.10",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        **extra,
+    }
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started.update(status=status, headers=headers)
+
+    chunks = application(environ, start_response)
+    try:
+        body = b"".join(chunks)
+    finally:
+        getattr(chunks, "close", lambda: None)()
+    return Answer(started["status"], started["headers"], body)
+
+
+def test_a_plain_hit_is_answered_by_the_front_like_the_middleware_answers_it(article):
+    url = article.get_absolute_url()
+    miss = wsgi_get(url)  # through Django: rendered and stored
+    assert miss["X-Page-Cache"] == "miss"
+    front = wsgi_get(url)
+    middleware = Client().get(url)
+    assert front["X-Page-Cache"] == middleware["X-Page-Cache"] == "hit"
+    assert front.status == 200
+    for header in ("Content-Type", "Cache-Control", "Vary", "X-Frame-Options", "ETag"):
+        assert front[header] == middleware[header] == miss[header], header
+    for header in ("X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy"):
+        assert front[header] == middleware[header], header
+    assert "private" in front["Cache-Control"] and "no-cache" in front["Cache-Control"]
+    assert NONCE_RE.sub("", front["Content-Security-Policy"]) == NONCE_RE.sub("", middleware["Content-Security-Policy"])
+    nonce = NONCE_RE.search(front["Content-Security-Policy"]).group(1)
+    assert nonce != NONCE_RE.search(miss["Content-Security-Policy"]).group(1)
+    assert f'nonce="{nonce}"' in front.text
+    assert int(front["Content-Length"]) == len(front.body)
+    strip = lambda html: NONCE_RE.sub("", re.sub(r'(nonce|value)="[^"]*"', "", html))  # noqa: E731
+    assert strip(front.text) == strip(middleware.content.decode())
+    for leftover in ("__CSRF_TOKEN__", "__CSP_NONCE__", "<!--live:"):
+        assert leftover not in front.text
+
+
+def test_the_fronts_csrf_cookie_is_the_one_django_would_set_and_its_token_is_accepted(article):
+    url = article.get_absolute_url()
+    wsgi_get(url)
+    front = wsgi_get(url)
+    middleware = Client().get(url)
+    ours, django = SimpleCookie(front["Set-Cookie"]), middleware.cookies
+    name = "csrftoken"
+    for attribute in ("max-age", "path", "samesite", "secure", "httponly", "domain"):
+        assert str(ours[name][attribute]) == str(django[name][attribute]), attribute
+    assert ours[name]["expires"][:16] == django[name]["expires"][:16]  # same day, to the minute's first digit
+    assert len(ours[name].value) == 32
+
+    reader = Client(enforce_csrf_checks=True)
+    reader.cookies[name] = ours[name].value
+    token = CSRF_RE.search(front.text).group(1)
+    response = reader.post(
+        reverse("ratings:rate", kwargs={"slug": article.slug}),
+        {"score": "4", "csrfmiddlewaretoken": token},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_the_front_keeps_a_readers_csrf_secret_and_replaces_a_malformed_one(article):
+    url = article.get_absolute_url()
+    wsgi_get(url)
+    secret = "A" * 16 + "b" * 8 + "9" * 8
+    kept = wsgi_get(url, HTTP_COOKIE=f"csrftoken={secret}")
+    assert SimpleCookie(kept["Set-Cookie"])["csrftoken"].value == secret
+    replaced = wsgi_get(url, HTTP_COOKIE="csrftoken=not-a-secret")
+    new = SimpleCookie(replaced["Set-Cookie"])["csrftoken"].value
+    assert new != "not-a-secret" and len(new) == 32
+
+
+def test_the_front_hands_django_the_requests_it_must_not_answer(article, settings, django_capture_on_commit_callbacks):
+    url = article.get_absolute_url()
+    wsgi_get(url)
+    # An unknown Host: Django refuses it.
+    assert wsgi_get(url, host="evil.example").status == 400
+    # A personal cookie: rendered for that reader alone.
+    assert wsgi_get(url, HTTP_COOKIE="sessionid=abc").get("X-Page-Cache") is None
+    # New rating figures: Django renders them into the cached page.
+    with django_capture_on_commit_callbacks(execute=True):
+        cast_vote(article=article, score=5, voter_key=new_voter_key(), address="192.0.2.9")
+    refreshed = wsgi_get(url)
+    assert refreshed["X-Page-Cache"] == "refreshed"
+    assert "[Total: 1 Average: 5]" in refreshed.text
+    assert wsgi_get(url)["X-Page-Cache"] == "hit"
+    # A page that is not cached: Django.
+    assert wsgi_get("/no-such-page/").status == 404
+    # https required and the request came over http: not from the cache, so that
+    # SecurityMiddleware can redirect it (it reads its settings at start-up, hence no 301 here).
+    settings.SECURE_SSL_REDIRECT = True
+    assert wsgi_get(url).get("X-Page-Cache") is None
+    assert wsgi_get(url, **{"wsgi.url_scheme": "https", "SERVER_PORT": "443"})["X-Page-Cache"] == "hit"
+
+
+def test_the_front_answers_conditional_gets_and_head_requests(article):
+    url = article.get_absolute_url()
+    etag = wsgi_get(url)["ETag"]
+    not_modified = wsgi_get(url, HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status == 304 and not_modified.body == b""
+    assert not_modified["ETag"] == etag and "private" in not_modified["Cache-Control"]
+    head = wsgi_get(url, method="HEAD")
+    assert head.status == 200 and head["X-Page-Cache"] == "hit"
