@@ -1,7 +1,10 @@
 """Whole-page cache for anonymous readers, invalidated explicitly when what a page shows changes.
 
-`ReaderPageCacheMiddleware` sits near the top of the middleware stack: a
-shared page is answered before sessions, authentication or the view run.
+`ReaderPageCacheMiddleware` comes first in the middleware stack: a shared
+page is answered before sessions, authentication or the view run, and a
+miss is stored with the headers the whole stack gave it. In production,
+`ReaderPageCacheApplication` (headache_site/wsgi.py) answers plain hits
+with the same stored pages even before Django's request handling starts.
 Pages are stored with their per-request parts (CSRF tokens, CSP nonces)
 replaced by placeholders, and those are filled in for each reader, so a
 cached page never hands one reader's token to another. A reader with a
@@ -38,7 +41,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.csp import LazyNonce
@@ -52,16 +55,17 @@ NONCE_PLACEHOLDER = "__CSP_NONCE__"
 CSRF_INPUT_RE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 NONCE_ATTR_RE = re.compile(r'( nonce=")[^"]*(")')
 
-CONTENT_KEY = "pages:v:content"
-LISTS_KEY = "pages:v:lists"
+# Cache keys are short on purpose: Django checks every character of every key on every lookup.
+CONTENT_KEY = "pv:content"
+LISTS_KEY = "pv:lists"
 
 
 def _article_key(slug: str) -> str:
-    return "pages:v:article:" + hashlib.sha256(slug.encode()).hexdigest()[:24]
+    return "pv:a:" + _digest(slug, 20)
 
 
 def _discussion_key(slug: str) -> str:
-    return "pages:v:discussion:" + hashlib.sha256(slug.encode()).hexdigest()[:24]
+    return "pv:d:" + _digest(slug, 20)
 
 
 def _bump(*keys: str) -> None:
@@ -149,11 +153,15 @@ def cache_for_readers(scope: Callable[..., str | None]):
     return mark
 
 
-@functools.lru_cache(maxsize=4096)
 def _route(path: str) -> tuple[bool, str | None]:
-    """(cacheable, article slug) for a path; the URLconf never changes while a process runs."""
+    """(cacheable, article slug) for a path."""
+    return _route_in(get_urlconf() or settings.ROOT_URLCONF, path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _route_in(urlconf: str, path: str) -> tuple[bool, str | None]:
     try:
-        match = resolve(path)
+        match = resolve(path, urlconf)
     except Resolver404:
         return False, None
     view = match.func
@@ -195,16 +203,18 @@ def _marker(name: str) -> str:
 
 
 def _live_key(name: str, slug: str) -> str:
-    return f"live:{name}:{hashlib.sha256(slug.encode()).hexdigest()[:24]}"
+    return f"lv:{name}:{_digest(slug, 20)}"
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+def _digest(text: str, size: int = 32) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:size]
 
 
 # ---------------------------------------------------------------- per-reader tokens
 
 _PLACEHOLDERS_RE = re.compile(f"({CSRF_PLACEHOLDER}|{NONCE_PLACEHOLDER}|<!--live:[a-z]+-->)")
+_CSRF_BYTES = CSRF_PLACEHOLDER.encode()
+_NONCE_BYTES = NONCE_PLACEHOLDER.encode()
 # Random characters from the CSRF alphabet at C speed: bytes 0-247 map evenly
 # onto the 62 characters (248 = 4 × 62), bytes 248-255 are dropped.
 _CSRF_TABLE = bytes.maketrans(bytes(range(4 * len(CSRF_ALLOWED_CHARS))), (CSRF_ALLOWED_CHARS * 4).encode())
@@ -243,7 +253,7 @@ def _csrf_cookie(secret: str) -> str:
     if settings.CSRF_COOKIE_DOMAIN:
         parts.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
     if max_age is not None:
-        parts.append(f"expires={http_date(time.time() + max_age)}")
+        parts.append(f"expires={_expires(int(time.time()), max_age)}")
     if settings.CSRF_COOKIE_HTTPONLY:
         parts.append("HttpOnly")
     if max_age is not None:
@@ -254,6 +264,11 @@ def _csrf_cookie(secret: str) -> str:
     if settings.CSRF_COOKIE_SECURE:
         parts.append("Secure")
     return "; ".join(parts)
+
+
+@functools.lru_cache(maxsize=4)
+def _expires(second: int, max_age: int) -> str:
+    return http_date(second + max_age)
 
 
 def _csrf_token(request: HttpRequest) -> str:
@@ -345,13 +360,6 @@ class ReaderPageCacheMiddleware:
             self._store(request, response, plan)
         return response
 
-    def serve_hit(self, request: HttpRequest) -> HttpResponse | None:
-        """The cached page if everything on it is in the cache already (no database), else None."""
-        plan = self._plan(request)
-        if plan is None or plan.entry is None:
-            return None
-        return self._hit(request, plan, refresh=False)
-
     def _plan(self, request: HttpRequest) -> _Plan | None:
         plan = request.META.pop(PLAN_KEY, None)  # already looked up by ReaderPageCacheApplication
         if plan is not None:
@@ -366,7 +374,7 @@ class ReaderPageCacheMiddleware:
             version_keys = [CONTENT_KEY, LISTS_KEY]
         else:
             version_keys = [CONTENT_KEY, _discussion_key(slug), _article_key(slug)]
-        page_key = f"pages:{_digest(request.get_full_path())}"
+        page_key = f"pg:{_digest(request.get_full_path(), 24)}"
         live_keys = {name: _live_key(name, slug) for name in _live_renderers} if slug is not None else {}
         # One round trip: the versions, the page and its live regions; entries that were
         # stored under older versions are out of date and count as missing.
@@ -424,7 +432,7 @@ class ReaderPageCacheMiddleware:
                 if region is None:
                     return None  # the article is gone: let the view answer
                 refreshed = True
-            fill[_marker(name)] = region["html"]
+            fill[_marker(name).encode()] = region["html"].encode()
             etags.append(region["etag"])
         etag = f'"{_digest("".join(etags))}"' if len(etags) > 1 else entry["etag"]
         state = "refreshed" if refreshed else "hit"
@@ -433,7 +441,7 @@ class ReaderPageCacheMiddleware:
             headers = [(header, value) for header, value in entry["headers"] if header.lower() in kept]
             return _CachedPage(etag=etag, state=state, headers=headers)
         nonce = str(LazyNonce())
-        fill[NONCE_PLACEHOLDER] = nonce
+        fill[_NONCE_BYTES] = nonce.encode()
         nonced = entry["nonced"]
         headers = [
             (header, value.replace(NONCE_PLACEHOLDER, nonce) if header in nonced else value)
@@ -441,8 +449,8 @@ class ReaderPageCacheMiddleware:
         ]
 
         def content(csrf_token: str) -> bytes:
-            fill[CSRF_PLACEHOLDER] = csrf_token
-            return "".join([fill.get(part, part) for part in entry["parts"]]).encode()
+            fill[_CSRF_BYTES] = csrf_token.encode()
+            return b"".join([fill.get(part, part) for part in entry["parts"]])
 
         return _CachedPage(etag=etag, state=state, content=content, headers=headers, needs_csrf=entry["csrf"])
 
@@ -499,7 +507,7 @@ class ReaderPageCacheMiddleware:
             headers.append((header, value))
         entry = {
             "version": plan.page_version,
-            "parts": _PLACEHOLDERS_RE.split(page),
+            "parts": [part.encode() for part in _PLACEHOLDERS_RE.split(page)],
             "csrf": CSRF_PLACEHOLDER in page,
             "headers": headers,
             "nonced": nonced,
