@@ -37,6 +37,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csp import get_nonce
@@ -561,7 +562,10 @@ class ReaderPageCacheApplication:
         if environ.get("REQUEST_METHOD") in {"GET", "HEAD"} and settings.PAGE_CACHE_SECONDS > 0:
             try:
                 answer = self._answer(WSGIRequest(environ))
-            except Exception:  # a bad Host, a broken cache: Django gives the proper answer
+            except DisallowedHost:  # Django answers it (400) and logs it
+                answer = None
+            except Exception:
+                logger.exception("page cache front failed; Django answers instead")
                 answer = None
             if answer is not None:
                 status, headers, body = answer
@@ -580,8 +584,12 @@ class ReaderPageCacheApplication:
         extra = [("ETag", page.etag), ("X-Page-Cache", page.state)]
         if page.content is None:
             return "304 Not Modified", [*page.headers, *extra], b""
+        if not page.needs_csrf:
+            body = page.content("")
+            return "200 OK", [("Content-Length", str(len(body))), *page.headers, *extra], body
+        # A page with a form: the reader's CSRF secret masked afresh, and the cookie renewed, as Django does.
         secret = _csrf_secret_from(request.COOKIES.get(settings.CSRF_COOKIE_NAME))
-        body = page.content(_mask(secret) if page.needs_csrf else "")
+        body = page.content(_mask(secret))
         headers = [("Content-Length", str(len(body))), *page.headers, *extra, ("Set-Cookie", _csrf_cookie(secret))]
         return "200 OK", headers, body
 

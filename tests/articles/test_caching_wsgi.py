@@ -164,3 +164,25 @@ def test_the_front_answers_conditional_gets_and_head_requests(article):
     assert not_modified["ETag"] == etag and "private" in not_modified["Cache-Control"]
     head = wsgi_get(url, method="HEAD")
     assert head.status == 200 and head["X-Page-Cache"] == "hit"
+
+
+def test_a_page_without_a_form_gets_no_csrf_cookie_from_the_front(article):
+    home = reverse("articles:home")
+    wsgi_get(home)
+    front = wsgi_get(home)
+    assert front["X-Page-Cache"] == "hit"
+    assert front.get("Set-Cookie") is None
+    assert "csrftoken" not in Client().get(home).cookies  # nor from Django
+
+
+def test_a_failure_in_the_front_is_logged_and_django_answers(article, monkeypatch, caplog):
+    url = article.get_absolute_url()
+    wsgi_get(url)
+
+    def broken(self, request):
+        raise RuntimeError("cache entry in an unexpected shape")
+
+    monkeypatch.setattr(type(application), "_answer", broken)
+    answer = wsgi_get(url)
+    assert answer.status == 200 and answer["X-Page-Cache"] == "hit"  # served by the middleware instead
+    assert "page cache front failed" in caplog.text

@@ -68,8 +68,8 @@ class Load:
             with self.lock:
                 self.results.append((started, time.monotonic(), kind, status))
 
-    def run(self, seconds: float, *, faults: list[tuple[float, callable]]) -> list[float]:
-        """Send requests for `seconds`, calling each fault at its offset; returns when each fault struck."""
+    def run(self, seconds: float, *, faults: list[tuple[float, callable]]) -> list[tuple[float, float]]:
+        """Send requests for `seconds`, calling each fault at its offset; returns when each fault began and ended."""
         began = time.monotonic()
         self.stop_at = began + seconds
         workers = [threading.Thread(target=self._loop) for _ in range(self.threads)]
@@ -79,8 +79,9 @@ class Load:
         try:
             for offset, fault in faults:
                 time.sleep(max(0.0, began + offset - time.monotonic()))
-                struck.append(time.monotonic())
+                began_fault = time.monotonic()
                 fault()
+                struck.append((began_fault, time.monotonic()))
         finally:
             for worker in workers:
                 worker.join(timeout=60)
@@ -149,7 +150,9 @@ def test_killed_database_connections_cost_at_most_the_requests_in_flight(postgre
         rows, scores, count, total = vote_figures(database)
 
     failures = load.failures()
-    in_flight = [f for f in failures if any(f[0] <= moment <= f[1] for moment in struck)]
+    # In flight at a kill: the request was running at some moment while the kill was being carried
+    # out (pg_terminate_backend signals backends that are still serving until they exit).
+    in_flight = [f for f in failures if any(f[0] <= kill_end and f[1] >= kill_start for kill_start, kill_end in struck)]
     assert len(load.results) > 20
     assert len(failures) <= 2 * load.threads, failures  # at most the requests in flight at each kill
     assert failures == in_flight, "a request that started after a kill failed: connections were not renewed"
