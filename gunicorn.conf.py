@@ -7,6 +7,8 @@ documented variables below) or on the command line.
 import multiprocessing
 import os
 
+from headache_site.access_log import ACCESS_LOG_FORMAT
+
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # Sync workers: 2 per core plus one, the usual starting point for a CPU-bound Django app.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -25,7 +27,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # One line per request: client "request" status bytes milliseconds "user agent",
 # written by headache_site.access_log, which fills in just these fields
 # (gunicorn's generic formatter costs a fifth of a cached page).
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+access_log_format = ACCESS_LOG_FORMAT
 logger_class = "headache_site.access_log.AccessLogger"
 # Django decides from X-Forwarded-* itself (NUM_PROXIES); gunicorn trusts no one.
 forwarded_allow_ips = ""

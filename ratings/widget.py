@@ -58,12 +58,14 @@ def shared_figures(request: HttpRequest, slug: str) -> str:
     change to the article (unpublishing included) empties, so publication
     needs no second check here.
     """
-    found = list(
-        RatingSummary.objects.filter(article__slug=slug).values_list(
-            "vote_count", "vote_total", "imported_count", "imported_total"
-        )[:1]
+    summary = next(
+        iter(
+            RatingSummary.objects.filter(article__slug=slug).only(
+                "vote_count", "vote_total", "imported_count", "imported_total"
+            )[:1]
+        ),
+        None,
     )
-    votes, votes_total, imported, imported_total = found[0] if found else (0, 0, 0, 0)
-    figures = Figures(count=imported + votes, total=imported_total + votes_total)
+    figures = Figures(count=summary.count, total=summary.total) if summary else Figures()
     canonical_url = absolute_url(request, reverse("articles:detail", kwargs={"slug": slug}))
     return render_figures(figures=figures, canonical_url=canonical_url)
