@@ -13,6 +13,31 @@ bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # Sync workers: 2 per core plus one, the usual starting point for a CPU-bound Django app.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
+
+
+def _cache_is_per_process() -> bool:
+    """Whether Django's page and fragment caches live in each worker's own memory (CACHE_URL=locmem://)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headache_site.settings")
+    from django.conf import settings
+
+    in_use = settings.PAGE_CACHE_SECONDS > 0 or settings.FRAGMENT_CACHE_SECONDS > 0
+    return in_use and settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+if "WEB_CONCURRENCY" not in os.environ and _cache_is_per_process():
+    workers = 1  # the embedded default: one process, whose memory is the cache
+
+
+def on_starting(server):
+    """Several workers must share one cache: with local memory a vote or a new comment would reach
+    only the worker that took it, and the others would go on serving the old page."""
+    if server.cfg.workers > 1 and _cache_is_per_process():
+        raise SystemExit(
+            f"gunicorn: {server.cfg.workers} workers cannot share CACHE_URL=locmem:// (each would keep "
+            "its own copy and serve out-of-date pages). Set CACHE_URL=redis://… or WEB_CONCURRENCY=1."
+        )
+
+
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5

@@ -32,7 +32,9 @@ import hashlib
 import logging
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -69,13 +71,32 @@ def _discussion_key(slug: str) -> str:
     return "pv:d:" + _digest(slug, 20)
 
 
+def _first_version() -> int:
+    """Where a version counter starts (when first used, or after the cache lost it): never a number
+    it held before, so a copy made under an earlier counter (kept by a worker, say) cannot match."""
+    return time.time_ns() // 1000
+
+
 def _bump(*keys: str) -> None:
     for key in keys:
         try:
-            if not cache.add(key, 2, timeout=None):
+            if not cache.add(key, _first_version(), timeout=None):
                 cache.incr(key)
         except Exception:
             logger.exception("page cache: could not invalidate %s", key)
+
+
+def _read_versions(found: dict, keys) -> list[str]:
+    """The counters for `keys` from a get_many result; missing ones are started (rare: after a flush)."""
+    versions = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            value = _first_version()
+            if not cache.add(key, value, timeout=None):
+                value = cache.get(key, value)
+        versions.append(str(value))
+    return versions
 
 
 def invalidate_content() -> None:
@@ -121,11 +142,10 @@ def cached_fragment(*, article, name: str, render: Callable[[], str]) -> SafeStr
 
 def _versions(*keys: str) -> str:
     try:
-        found = cache.get_many(keys)
+        return ".".join(_read_versions(cache.get_many(keys), keys))
     except Exception:
         logger.exception("page cache: versions unavailable")
         return ""
-    return ".".join(str(found.get(key, 1)) for key in keys)
 
 
 def reader_may_share(request: HttpRequest) -> bool:
@@ -197,6 +217,27 @@ def live_region(request: HttpRequest, *, name: str, slug: str, html: str) -> Saf
     if name not in _live_renderers or not reader_may_share(request):
         return mark_safe(html)  # our own template output
     return mark_safe(f"<!--live:{name}:{slug}-->{html}<!--/live:{name}-->")
+
+
+def refresh_live_regions(request: HttpRequest, *, slug: str) -> None:
+    """Render an article's live regions now, for the cache: whoever changed them (a voter) pays,
+    and the next reader gets a plain hit. Call it after the change is committed and its version
+    bumped; the version is read before the region is rendered, so a later change always wins."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return
+    keys = [CONTENT_KEY, _article_key(slug)]
+    try:
+        version = ".".join(_read_versions(cache.get_many(keys), keys))
+        for name, render in _live_renderers.items():
+            html = render(request, slug)
+            if html is not None:
+                cache.set(_live_key(name, slug), _region(html, version), timeout=settings.FRAGMENT_CACHE_SECONDS)
+    except Exception:
+        logger.exception("page cache: could not refresh the live regions of %s", slug)
+
+
+def _region(html: str, version: str) -> dict:
+    return {"version": version, "html": str(html), "etag": _digest(html)}
 
 
 def _marker(name: str) -> str:
@@ -294,6 +335,65 @@ def _without_tokens(html: str, *, nonce: str) -> str:
     return NONCE_ATTR_RE.sub(rf"\g<1>{NONCE_PLACEHOLDER}\g<2>", html)
 
 
+# ---------------------------------------------------------------- this process's copies
+
+
+class LocalPages:
+    """The pages this process served lately, so a hit need not fetch (and unpickle) the page itself.
+
+    A copy is only ever served when its version equals the version counters
+    just read from the shared cache, so every process and every host still
+    sees a change at once; the shared cache stays the source of truth, this is
+    a copy of what it held. Bounded in bytes, least recently used first out.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[dict, int]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            if found[0].get("expires", 0) <= time.time():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return found[0]
+
+    def put(self, key: str, entry: dict) -> None:
+        size = sum(len(part) for part in entry["parts"]) + 1024
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+            self.entries[key] = (entry, size)
+            self.size += size
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self.entries)))
+
+    def discard(self, key: str) -> None:
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+    def _drop(self, key: str) -> None:
+        _, size = self.entries.pop(key)
+        self.size -= size
+
+
+local_pages = LocalPages(max_bytes=settings.PAGE_CACHE_LOCAL_MB * 1024 * 1024)
+
+
 # ---------------------------------------------------------------- the middleware
 
 # Headers worked out for each response, never copied from the stored one.
@@ -377,14 +477,15 @@ class ReaderPageCacheMiddleware:
             version_keys = [CONTENT_KEY, _discussion_key(slug), _article_key(slug)]
         page_key = f"pg:{_digest(request.get_full_path(), 24)}"
         live_keys = {name: _live_key(name, slug) for name in _live_renderers} if slug is not None else {}
-        # One round trip: the versions, the page and its live regions; entries that were
-        # stored under older versions are out of date and count as missing.
+        # One round trip: the versions, the live regions and (unless this process holds a
+        # copy) the page; entries stored under older versions are out of date, hence missing.
+        copy = local_pages.get(page_key) if local_pages.max_bytes else None
         try:
-            found = cache.get_many([*version_keys, page_key, *live_keys.values()])
+            found = cache.get_many([*version_keys, *live_keys.values(), *([] if copy else [page_key])])
+            versions = _read_versions(found, version_keys)
         except Exception:
             logger.exception("page cache unavailable")
             return None
-        versions = [str(found.get(key, 1)) for key in version_keys]
         page_version = f"{versions[0]}.{versions[1]}"
         live_version = f"{versions[0]}.{versions[2]}" if slug is not None else ""
         regions = {}
@@ -392,10 +493,26 @@ class ReaderPageCacheMiddleware:
             region = found.get(key)
             if region is not None and region["version"] == live_version:
                 regions[name] = region
-        entry = found.get(page_key)
+        entry = found.get(page_key, copy)
         if entry is not None and entry["version"] != page_version:
             entry = None
+            if copy is not None:  # out of date here; another process may have stored the new page
+                local_pages.discard(page_key)
+                entry = self._shared_page(page_key, page_version)
+        elif entry is not None and entry is not copy and local_pages.max_bytes:
+            local_pages.put(page_key, entry)
         return _Plan(slug, page_key, page_version, live_keys, live_version, entry, regions)
+
+    def _shared_page(self, page_key: str, page_version: str) -> dict | None:
+        try:
+            entry = cache.get(page_key)
+        except Exception:
+            logger.exception("page cache unavailable")
+            return None
+        if entry is None or entry["version"] != page_version:
+            return None
+        local_pages.put(page_key, entry)
+        return entry
 
     # -- hits
 
@@ -461,7 +578,7 @@ class ReaderPageCacheMiddleware:
         html = _live_renderers[name](request, plan.slug)
         if html is None:
             return None
-        region = {"version": plan.live_version, "html": str(html), "etag": _digest(html)}
+        region = _region(html, plan.live_version)
         if settings.FRAGMENT_CACHE_SECONDS > 0:
             try:
                 cache.set(plan.live_keys[name], region, timeout=settings.FRAGMENT_CACHE_SECONDS)
@@ -491,7 +608,7 @@ class ReaderPageCacheMiddleware:
             name = found["name"]
             if name not in live_keys or found["slug"] != slug or name in regions:
                 return found[0]
-            regions[name] = {"version": plan.live_version, "html": found["html"], "etag": _digest(found["html"])}
+            regions[name] = _region(found["html"], plan.live_version)
             return _marker(name)
 
         page = LIVE_REGION_RE.sub(keep_apart, page)
@@ -516,14 +633,18 @@ class ReaderPageCacheMiddleware:
             "live": list(regions),
         }
         etags = [entry["etag"], *(region["etag"] for region in regions.values())]
+        timeout = _timeout() if slug is None else settings.PAGE_CACHE_SECONDS
+        entry["expires"] = time.time() + timeout
         try:
-            cache.set(plan.page_key, entry, timeout=_timeout() if slug is None else settings.PAGE_CACHE_SECONDS)
+            cache.set(plan.page_key, entry, timeout=timeout)
             if settings.FRAGMENT_CACHE_SECONDS > 0:
                 for name, region in regions.items():
                     cache.set(live_keys[name], region, timeout=settings.FRAGMENT_CACHE_SECONDS)
         except Exception:
             logger.exception("page cache: could not store %s", request.path)
             return
+        if local_pages.max_bytes:
+            local_pages.put(plan.page_key, entry)
         response.headers["ETag"] = f'"{_digest("".join(etags))}"' if len(etags) > 1 else entry["etag"]
         response.headers["X-Page-Cache"] = "miss"
 

@@ -19,7 +19,9 @@
 #   WP_COMMENT_POSTS=30   passed on to bench_peers.sh (0 skips WordPress' comment POSTs)
 #   WORKERS=2             gunicorn workers per target (the Python peers run 2)
 #   DATABASE_URL=…        a scratch database (migrated and written to); default a temporary SQLite file
-#   CACHE_URL=…           the hit target's cache; default local memory (each worker warms its own)
+#   CACHE_URL=…           the cache every target uses (each under a key prefix of its own, deleted
+#                         afterwards); default Redis on 127.0.0.1:6379/0, as in production: several
+#                         workers must share their cache (gunicorn.conf.py refuses locmem:// with more than one)
 # Writes bench/results/pages-<UTC time>/ (summary.md, rss.tsv, the peers' raw results).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +37,8 @@ export DJANGO_SETTINGS_MODULE=headache_site.settings DEBUG=0 HTTPS_ONLY=0 NUM_PR
 export SECRET_KEY="bench-only-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 export ALLOWED_HOSTS=127.0.0.1,localhost EMAIL_URL=locmem:// LOG_LEVEL=WARNING STATIC_ROOT="$SCRATCH/static"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$SCRATCH/db.sqlite3}"
+export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/0}"
+PREFIX="bench-$STAMP"
 unset TEST_DATABASE_NAME
 cd "$ROOT"
 
@@ -48,6 +52,10 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
   rm -rf "$SCRATCH"
+  case "$CACHE_URL" in
+    redis*) "$PY" -c 'import redis, sys; r = redis.Redis.from_url(sys.argv[1]); [r.delete(k) for k in r.scan_iter(match=sys.argv[2] + "*")]' \
+      "$CACHE_URL" "$PREFIX" || true ;;
+  esac
 }
 trap cleanup EXIT
 
@@ -63,6 +71,7 @@ start() { # name page_cache_seconds [fragment_cache_seconds] -> port; the master
   local name="$1" seconds="$2" fragments="${3:-3600}" port
   port="$(free_port)"
   PAGE_CACHE_SECONDS="$seconds" FRAGMENT_CACHE_SECONDS="$fragments" WEB_CONCURRENCY="$WORKERS" BIND="127.0.0.1:$port" \
+    CACHE_KEY_PREFIX="$PREFIX-$name" \
     "$PY" -m gunicorn -c gunicorn.conf.py headache_site.wsgi >"$OUT/gunicorn-$name.log" 2>&1 &
   echo "$name $! $port" >>"$SCRATCH/servers"
   for _ in $(seq 1 150); do

@@ -149,7 +149,7 @@ def cache_from_url(url: str) -> dict:
     scheme = urlsplit(url).scheme
     if scheme in {"redis", "rediss"}:
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "headache_site.redis_cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "health"),
             "TIMEOUT": 300,
@@ -304,7 +304,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
@@ -409,6 +409,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # Seconds the rendered comment thread of an article is kept (versioned: a new or
 # removed comment replaces it at once; 0 renders it on every page view).
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
+# Megabytes of recently served pages each process keeps a copy of, so that a hit
+# fetches only the version counters from the cache (0 turns the copies off).
+PAGE_CACHE_LOCAL_MB = env_int("PAGE_CACHE_LOCAL_MB", 16)
 # A reader who sends any of these cookies gets a page rendered for them alone:
 # a session (staff; a reader whose comment awaits moderation), a flash message,
 # the reader cookie that remembers their own vote.

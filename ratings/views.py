@@ -1,14 +1,18 @@
 """The vote endpoint (form post or fetch) and the small JSON endpoint the widget refreshes from."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from articles.caching import refresh_live_regions
 from articles.models import Article
 from headache_site.clients import address_hash, client_address, within_limits
 
@@ -74,6 +78,8 @@ def rate(request: HttpRequest, slug: str) -> HttpResponse:
     score = form.cleaned_data["score"]
     voter_key = voter_key_from(request) or new_voter_key()
     result = cast_vote(article=article, score=score, voter_key=voter_key, user=reader_account(request), address=address)
+    # The voter renders the new figures for the page cache (after the vote's own invalidation).
+    transaction.on_commit(partial(refresh_live_regions, request, slug=article.slug))
     if result.previous_score is None or result.previous_score == score:
         message = f"Thank you: you rated this article {score} out of {MAX_SCORE}."
     else:

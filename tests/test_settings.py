@@ -136,7 +136,7 @@ def test_cache_url_defaults_to_local_memory():
 def test_cache_url_points_redis_at_the_given_server(url):
     cache = cache_from_url(url)
 
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "headache_site.redis_cache.RedisCache"
     assert cache["LOCATION"] == url
     assert cache["KEY_PREFIX"] == "health"
 

@@ -272,3 +272,52 @@ def test_votes_leave_the_page_and_its_thread_alone_and_only_refresh_the_figures(
     html = refreshed.content.decode()
     assert "[Total: 3 Average: 4]" in html
     assert "A thread that a vote must not re-render" in html
+
+
+def test_a_vote_through_the_form_renders_the_new_figures_so_the_next_reader_gets_a_plain_hit(
+    article, django_capture_on_commit_callbacks
+):
+    Client().get(article.get_absolute_url())  # the page is cached
+    voter = Client()
+    token = CSRF_RE.search(voter.get(article.get_absolute_url()).content.decode()).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        voted = voter.post(
+            reverse("ratings:rate", kwargs={"slug": article.slug}),
+            {"score": "4", "csrfmiddlewaretoken": token},
+            HTTP_ACCEPT="application/json",
+        )
+    assert voted.status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        reader = Client().get(article.get_absolute_url())
+
+    assert reader["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    html = reader.content.decode()
+    assert "[Total: 1 Average: 4]" in html
+    assert " checked" not in html
+
+
+def test_figures_rendered_by_a_voter_lose_to_a_vote_cast_while_they_were_rendered(
+    article, rf, monkeypatch, django_capture_on_commit_callbacks
+):
+    from articles import caching
+
+    Client().get(article.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        cast_vote(article=article, score=5, voter_key=new_voter_key(), address="192.0.2.1")
+    render = caching._live_renderers["rating"]
+
+    def slow_render(request, slug):
+        html = render(request, slug)  # the figures of one vote
+        with django_capture_on_commit_callbacks(execute=True):  # meanwhile a second vote lands
+            cast_vote(article=article, score=1, voter_key=new_voter_key(), address="192.0.2.2")
+        return html
+
+    monkeypatch.setitem(caching._live_renderers, "rating", slow_render)
+    caching.refresh_live_regions(rf.get("/"), slug=article.slug)
+    monkeypatch.setitem(caching._live_renderers, "rating", render)
+
+    html = Client().get(article.get_absolute_url()).content.decode()
+
+    assert "[Total: 2 Average: 3]" in html

@@ -132,9 +132,11 @@ def test_with_redis_stopped_pages_render_writes_are_stored_and_rate_limits_count
 # ------------------------------------------------------------------ PostgreSQL connections killed
 
 
-def test_killed_database_connections_cost_at_most_the_requests_in_flight(postgres_template, static_root, tmp_path):
+def test_killed_database_connections_cost_at_most_the_requests_in_flight(
+    postgres_template, static_root, shared_redis, tmp_path
+):
     with scratch_database(postgres_template) as database:
-        env = server_env(database, static_root, CONN_MAX_AGE="60", PAGE_CACHE_SECONDS="0")
+        env = server_env(database, static_root, CONN_MAX_AGE="60", PAGE_CACHE_SECONDS="0", **shared_redis)
         name = database.rsplit("/", 1)[1]
 
         def kill_connections():
@@ -163,9 +165,13 @@ def test_killed_database_connections_cost_at_most_the_requests_in_flight(postgre
 # ------------------------------------------------------------------ a worker killed mid-request
 
 
-def test_a_worker_killed_mid_request_leaves_no_partial_vote_or_comment(postgres_template, static_root, tmp_path):
+def test_a_worker_killed_mid_request_leaves_no_partial_vote_or_comment(
+    postgres_template, static_root, shared_redis, tmp_path
+):
     with scratch_database(postgres_template) as database:
-        env = server_env(database, static_root, COMMENTS_FLOOD_LIMITS="1000/1", COMMENTS_MIN_SECONDS="0")
+        env = server_env(
+            database, static_root, COMMENTS_FLOOD_LIMITS="1000/1", COMMENTS_MIN_SECONDS="0", **shared_redis
+        )
         with Gunicorn(env, log_path=tmp_path / "gunicorn.log", workers=2) as server:
 
             def kill_a_worker():

@@ -1,6 +1,7 @@
 """The production process: gunicorn's config, whitenoise's static files, health checks and JSON logs."""
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -27,6 +28,49 @@ def test_the_gunicorn_config_loads_with_a_production_environment(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def gunicorn_config(env: dict[str, str]) -> dict[str, str]:
+    """The settings gunicorn would run with (`--print-config`), as name → value text."""
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config", "-c", "gunicorn.conf.py", "headache_site.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    pairs = (line.partition("=") for line in result.stdout.splitlines())
+    return {name.strip(): value.strip() for name, _, value in pairs}
+
+
+def test_with_the_per_process_cache_gunicorn_defaults_to_one_worker(tmp_path):
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    env.pop("WEB_CONCURRENCY", None)
+
+    embedded = gunicorn_config(env)
+    shared = gunicorn_config(env | {"CACHE_URL": "redis://127.0.0.1:6379/0"})
+
+    assert embedded["workers"] == "1"
+    assert int(shared["workers"]) == 2 * os.cpu_count() + 1
+
+
+def test_several_workers_with_the_per_process_cache_are_refused_with_a_reason(tmp_path):
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", WEB_CONCURRENCY="2", BIND="127.0.0.1:0")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "headache_site.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "2 workers cannot share CACHE_URL=locmem://" in result.stdout + result.stderr
+    assert "Booting worker" not in result.stdout + result.stderr
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, static_root):
     """gunicorn in production mode over static files collected into a scratch STATIC_ROOT."""
@@ -35,7 +79,7 @@ def site(tmp_path_factory, static_root):
         DATABASE_URL=f"sqlite:///{scratch}/db.sqlite3", STATIC_ROOT=str(static_root), LOG_FORMAT="json"
     )
     manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
-    with Gunicorn(env, log_path=scratch / "gunicorn.log") as server:
+    with Gunicorn(env, log_path=scratch / "gunicorn.log", workers=1) as server:
         yield server, manifest
 
 
