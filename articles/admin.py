@@ -5,7 +5,6 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -15,29 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import workflow
-from .caching import invalidate_content
 from .checks import check_article
 from .models import Article, ContributorProfile, Redirect, Reference, Topic
 from .revisions import restore_revision, revision_diff
 from .uploads import ImageRejected, clean_image
 
 Status = Article.Status
-
-
-class RefreshesReaderPages:
-    """Saving or deleting here changes what readers see: drop the cached pages once committed."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(invalidate_content)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        transaction.on_commit(invalidate_content)
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        transaction.on_commit(invalidate_content)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -152,7 +134,7 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(RefreshesReaderPages, admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [ReferenceInline]
     list_display = [
@@ -429,14 +411,14 @@ class ArticleAdmin(RefreshesReaderPages, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(RefreshesReaderPages, admin.ModelAdmin):
+class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "review_interval_months"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ContributorProfile)
-class ContributorProfileAdmin(RefreshesReaderPages, admin.ModelAdmin):
+class ContributorProfileAdmin(admin.ModelAdmin):
     list_display = ["display_name", "credentials", "profession", "registration", "user"]
     search_fields = ["display_name", "credentials", "user__username"]
     autocomplete_fields = ["user"]

@@ -9,15 +9,20 @@ Pages are stored with their per-request parts (CSRF tokens, CSP nonces)
 replaced by placeholders, and those are filled in for each reader, so a
 cached page never hands one reader's token to another. A reader with a
 session (staff, or someone with a comment awaiting moderation), a pending
-flash message or any other personal cookie (settings.PAGE_CACHE_PERSONAL_COOKIES,
-e.g. the cookie that remembers a reader's own vote) always gets a freshly
-rendered page.
+flash message or any other personal cookie (settings.PAGE_CACHE_PERSONAL_COOKIES)
+always gets a freshly rendered page.
 
 Live regions: a part of a page that changes far more often than the rest
 (an article's rating figures change with every vote) is stored apart from
 the page. The page keeps a marker; the region is rendered again, on its own,
-when its version moves, and spliced in. A vote therefore costs the next
-reader one small template and two queries, not the whole article page.
+when its version moves, and spliced in. A vote renders the new region for
+the cache at once (`refresh_live_regions`), so the next reader gets a plain
+hit. A region may also be personal: a reader who voted gets the shared page
+with only the star widget rendered for them (their own vote checked), from
+one query, and that copy is never kept.
+
+A process keeps copies of the pages it served (`LocalPages`): a hit then
+fetches only the version counters and live regions from the shared cache.
 
 Version counters in the cache make invalidation precise:
 - "content": any article or topic saved, published or removed (every page);
@@ -194,22 +199,36 @@ def _route_in(urlconf: str, path: str) -> tuple[bool, str | None]:
     return True, scope(**match.kwargs)
 
 
-LiveRenderer = Callable[[HttpRequest, str], str | None]
+LiveRenderer = Callable[..., str | None]
 _live_renderers: dict[str, LiveRenderer] = {}
+_live_personal_cookies: dict[str, tuple[str, ...]] = {}
 LIVE_NAME_RE = re.compile(r"[a-z]+")
 LIVE_REGION_RE = re.compile(r"<!--live:(?P<name>[a-z]+):(?P<slug>[-\w]+)-->(?P<html>.*?)<!--/live:(?P=name)-->", re.S)
 
 
-def register_live_region(name: str, render: LiveRenderer) -> None:
-    """`render(request, slug)` gives the region's shared HTML for an article (None: no such article).
+def register_live_region(name: str, render: LiveRenderer, *, personal_cookies: tuple[str, ...] = ()) -> None:
+    """`render(request, slug, personal=…)` gives the region's HTML for an article (None: no such article).
 
-    Its output must be the same for every reader: nothing personal, no
-    tokens. The region is rendered again when the article's figures version
-    moves (`invalidate_article`).
+    With personal=False its output must be the same for every reader: nothing
+    personal, no tokens; it is kept in the cache and rendered again when the
+    article's figures version moves (`invalidate_article`). A reader who sends
+    one of `personal_cookies` gets the shared page with this region rendered
+    for them alone (personal=True), which is never kept.
     """
     if not LIVE_NAME_RE.fullmatch(name):
         raise ValueError(f"live region names are lower-case letters: {name!r}")
     _live_renderers[name] = render
+    _live_personal_cookies[name] = tuple(personal_cookies)
+
+
+def _personal_regions(request: HttpRequest) -> frozenset[str]:
+    """The live regions this reader gets rendered for them (they send one of its personal cookies)."""
+    cookies = request.COOKIES
+    if not cookies:
+        return frozenset()
+    return frozenset(
+        name for name, personal in _live_personal_cookies.items() if any(cookie in cookies for cookie in personal)
+    )
 
 
 def live_region(request: HttpRequest, *, name: str, slug: str, html: str) -> SafeString:
@@ -229,7 +248,7 @@ def refresh_live_regions(request: HttpRequest, *, slug: str) -> None:
     try:
         version = ".".join(_read_versions(cache.get_many(keys), keys))
         for name, render in _live_renderers.items():
-            html = render(request, slug)
+            html = render(request, slug, personal=False)
             if html is not None:
                 cache.set(_live_key(name, slug), _region(html, version), timeout=settings.FRAGMENT_CACHE_SECONDS)
     except Exception:
@@ -407,9 +426,9 @@ PLAN_KEY = "headache.page_cache_plan"
 class _Plan:
     """What one request's page is stored under, and what the cache holds for it now."""
 
-    __slots__ = ("slug", "page_key", "page_version", "live_keys", "live_version", "entry", "regions")
+    __slots__ = ("slug", "page_key", "page_version", "live_keys", "live_version", "entry", "regions", "personal")
 
-    def __init__(self, slug, page_key, page_version, live_keys, live_version, entry, regions):
+    def __init__(self, slug, page_key, page_version, live_keys, live_version, entry, regions, personal):
         self.slug = slug
         self.page_key = page_key
         self.page_version = page_version
@@ -417,6 +436,7 @@ class _Plan:
         self.live_version = live_version
         self.entry = entry
         self.regions = regions
+        self.personal = personal
 
 
 class _CachedPage:
@@ -477,11 +497,13 @@ class ReaderPageCacheMiddleware:
             version_keys = [CONTENT_KEY, _discussion_key(slug), _article_key(slug)]
         page_key = f"pg:{_digest(request.get_full_path(), 24)}"
         live_keys = {name: _live_key(name, slug) for name in _live_renderers} if slug is not None else {}
+        personal = _personal_regions(request) if live_keys else frozenset()
+        shared_keys = [key for name, key in live_keys.items() if name not in personal]
         # One round trip: the versions, the live regions and (unless this process holds a
         # copy) the page; entries stored under older versions are out of date, hence missing.
         copy = local_pages.get(page_key) if local_pages.max_bytes else None
         try:
-            found = cache.get_many([*version_keys, *live_keys.values(), *([] if copy else [page_key])])
+            found = cache.get_many([*version_keys, *shared_keys, *([] if copy else [page_key])])
             versions = _read_versions(found, version_keys)
         except Exception:
             logger.exception("page cache unavailable")
@@ -490,7 +512,7 @@ class ReaderPageCacheMiddleware:
         live_version = f"{versions[0]}.{versions[2]}" if slug is not None else ""
         regions = {}
         for name, key in live_keys.items():
-            region = found.get(key)
+            region = found.get(key) if name not in personal else None
             if region is not None and region["version"] == live_version:
                 regions[name] = region
         entry = found.get(page_key, copy)
@@ -501,7 +523,7 @@ class ReaderPageCacheMiddleware:
                 entry = self._shared_page(page_key, page_version)
         elif entry is not None and entry is not copy and local_pages.max_bytes:
             local_pages.put(page_key, entry)
-        return _Plan(slug, page_key, page_version, live_keys, live_version, entry, regions)
+        return _Plan(slug, page_key, page_version, live_keys, live_version, entry, regions, personal)
 
     def _shared_page(self, page_key: str, page_version: str) -> dict | None:
         try:
@@ -540,7 +562,7 @@ class ReaderPageCacheMiddleware:
         entry = plan.entry
         fill = {}
         etags = [entry["etag"]]
-        refreshed = False
+        state = "hit"
         for name in entry["live"]:
             region = plan.regions.get(name)
             if region is None:
@@ -549,11 +571,10 @@ class ReaderPageCacheMiddleware:
                 region = self._render_live(request, name, plan)
                 if region is None:
                     return None  # the article is gone: let the view answer
-                refreshed = True
+                state = "personal" if name in plan.personal else "refreshed"
             fill[_marker(name).encode()] = region["html"].encode()
             etags.append(region["etag"])
         etag = f'"{_digest("".join(etags))}"' if len(etags) > 1 else entry["etag"]
-        state = "refreshed" if refreshed else "hit"
         if get_conditional_response(request, etag=etag) is not None:
             kept = {"cache-control", "vary"}
             headers = [(header, value) for header, value in entry["headers"] if header.lower() in kept]
@@ -575,11 +596,12 @@ class ReaderPageCacheMiddleware:
     def _render_live(self, request, name: str, plan: _Plan) -> dict | None:
         if plan.slug is None or name not in plan.live_keys:
             return None
-        html = _live_renderers[name](request, plan.slug)
+        personal = name in plan.personal
+        html = _live_renderers[name](request, plan.slug, personal=personal)
         if html is None:
             return None
         region = _region(html, plan.live_version)
-        if settings.FRAGMENT_CACHE_SECONDS > 0:
+        if settings.FRAGMENT_CACHE_SECONDS > 0 and not personal:
             try:
                 cache.set(plan.live_keys[name], region, timeout=settings.FRAGMENT_CACHE_SECONDS)
             except Exception:
@@ -612,6 +634,7 @@ class ReaderPageCacheMiddleware:
             return _marker(name)
 
         page = LIVE_REGION_RE.sub(keep_apart, page)
+        shared = {name: region for name, region in regions.items() if name not in plan.personal}
         # Every copy is for one reader only (their CSRF token): no shared cache may keep it.
         patch_cache_control(response, private=True, no_cache=True)
         headers = []
@@ -638,7 +661,7 @@ class ReaderPageCacheMiddleware:
         try:
             cache.set(plan.page_key, entry, timeout=timeout)
             if settings.FRAGMENT_CACHE_SECONDS > 0:
-                for name, region in regions.items():
+                for name, region in shared.items():  # a region rendered for this reader alone is not kept
                     cache.set(live_keys[name], region, timeout=settings.FRAGMENT_CACHE_SECONDS)
         except Exception:
             logger.exception("page cache: could not store %s", request.path)

@@ -35,8 +35,10 @@ def medical_web_page(*, article, canonical_url: str, site_name: str) -> dict:
         "publisher": {"@type": "Organization", "name": site_name},
     }
     if article.reviewer_id and article.last_reviewed:
-        data["reviewedBy"] = _person(article.reviewer)
         data["lastReviewed"] = article.last_reviewed
+        # The reviewer vouches for the text they approved, not for what was written since.
+        if not article.changed_since_review:
+            data["reviewedBy"] = _person(article.reviewer)
     return {key: value for key, value in data.items() if value not in (None, "")}
 
 

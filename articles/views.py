@@ -1,11 +1,14 @@
 """Pages readers use to find and read articles."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils.decorators import method_decorator
@@ -16,6 +19,8 @@ from django.views.generic import DetailView
 from .caching import cache_for_readers
 from .models import Article, Topic
 from .structured_data import as_script, medical_web_page
+
+logger = logging.getLogger(__name__)
 
 ARTICLES_PER_PAGE = 10
 SEARCH_MAX_LENGTH = 200
@@ -122,9 +127,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    try:
+        return render(request, "404.html", status=404)
+    except DatabaseError:
+        # The page needs nothing from the database but its topic menu: still a 404, without the menu.
+        logger.warning("404 page shown without its topic menu: the database is unavailable", exc_info=True)
+        context = {"site_name": settings.SITE_NAME, "nav_topics": (), "csp_nonce": get_nonce(request) or ""}
+        return HttpResponse(loader.get_template("404.html").render(context), status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the database may be what failed.
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    return HttpResponse(loader.get_template("500.html").render({"site_name": settings.SITE_NAME}), status=500)

@@ -413,10 +413,11 @@ FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
 # fetches only the version counters from the cache (0 turns the copies off).
 PAGE_CACHE_LOCAL_MB = env_int("PAGE_CACHE_LOCAL_MB", 16)
 # A reader who sends any of these cookies gets a page rendered for them alone:
-# a session (staff; a reader whose comment awaits moderation), a flash message,
-# the reader cookie that remembers their own vote.
+# a session (staff; a reader whose comment awaits moderation), a flash message.
+# (A reader who voted gets the cached page with only the star widget rendered
+# for them: the ratings app registers its reader cookie for that region.)
 SESSION_COOKIE_NAME = "sessionid"
-PAGE_CACHE_PERSONAL_COOKIES = (SESSION_COOKIE_NAME, "messages", RATINGS_VOTER_COOKIE_NAME)
+PAGE_CACHE_PERSONAL_COOKIES = (SESSION_COOKIE_NAME, "messages")
 # Shared pages are answered before any other middleware (sessions,
 # authentication, the view) runs; stored pages keep the whole stack's headers.
 MIDDLEWARE.insert(0, "articles.caching.ReaderPageCacheMiddleware")

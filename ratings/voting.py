@@ -76,7 +76,18 @@ def _reader_votes(*, article_ref, voter_key: str | None, user) -> QuerySet[Vote]
 
 def figures_for(*, article: Article, voter_key: str | None = None, user=None) -> Figures:
     """The article's figures and the reader's own score, in one query."""
-    summaries = RatingSummary.objects.filter(article=article)
+    return _figures(RatingSummary.objects.filter(article=article), voter_key=voter_key, user=user)
+
+
+def figures_for_slug(*, slug: str, voter_key: str | None = None) -> Figures:
+    """The same for an anonymous reader, from the article's address (one query; no article loaded)."""
+    summaries = RatingSummary.objects.filter(article__slug=slug).only(
+        "vote_count", "vote_total", "imported_count", "imported_total"
+    )
+    return _figures(summaries, voter_key=voter_key, user=None)
+
+
+def _figures(summaries: QuerySet[RatingSummary], *, voter_key: str | None, user) -> Figures:
     own = _reader_votes(article_ref=OuterRef("article"), voter_key=voter_key, user=user)
     if own is not None:
         summaries = summaries.annotate(your_score=Subquery(own.values("score")[:1]))

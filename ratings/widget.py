@@ -1,4 +1,4 @@
-"""The star widget under an article: for one reader, or its figures (a live region of a cached page) for all."""
+"""The star widget under an article: its live region (stars, figures, the reader's own vote) and the form around it."""
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -9,17 +9,21 @@ from articles.caching import live_region
 from articles.models import Article
 from articles.views import absolute_url
 
-from .models import MAX_SCORE, MIN_SCORE, RatingSummary
+from .models import MAX_SCORE, MIN_SCORE
+from .readers import voter_key_from
 from .structured_data import aggregate_rating_script
-from .voting import Figures, figures_for
+from .voting import Figures, figures_for, figures_for_slug
+
+STARS = range(MIN_SCORE, MAX_SCORE + 1)
 
 
-def render_figures(*, figures: Figures, canonical_url: str) -> str:
-    """The figures line, the reader's own score (hidden when none) and the optional aggregateRating JSON-LD."""
+def render_region(*, figures: Figures, canonical_url: str) -> str:
+    """The stars (the reader's own vote checked), the figures line, "Your rating" and the optional JSON-LD."""
     return render_to_string(
-        "ratings/_figures.html",
+        "ratings/_region.html",
         {
             "figures": figures,
+            "stars": STARS,
             "max_score": MAX_SCORE,
             "structured_data": aggregate_rating_script(figures=figures, canonical_url=canonical_url),
         },
@@ -29,43 +33,26 @@ def render_figures(*, figures: Figures, canonical_url: str) -> str:
 def render_widget(*, article: Article, request: HttpRequest, canonical_url: str, csrf_token, voter_key, user) -> str:
     """The widget's HTML: figures and the reader's own vote in one query; a preview gets a note instead.
 
-    On a page about to be shared with every reader the figures are marked as
-    a live region, so a vote re-renders only them (see articles.caching).
+    On a page about to be shared with every reader the region is marked as
+    live, so a vote re-renders only it (see articles.caching).
     """
     if not article.is_published:
         return render_to_string("ratings/_widget.html", {"preview": True})
     figures = figures_for(article=article, voter_key=voter_key, user=user)
-    figures_html: SafeString = live_region(
-        request, name="rating", slug=article.slug, html=render_figures(figures=figures, canonical_url=canonical_url)
+    region: SafeString = live_region(
+        request, name="rating", slug=article.slug, html=render_region(figures=figures, canonical_url=canonical_url)
     )
-    return render_to_string(
-        "ratings/_widget.html",
-        {
-            "article": article,
-            "figures": figures,
-            "figures_html": figures_html,
-            "stars": range(MIN_SCORE, MAX_SCORE + 1),
-            "max_score": MAX_SCORE,
-            "csrf_token": csrf_token,
-        },
-    )
+    return render_to_string("ratings/_widget.html", {"article": article, "region": region, "csrf_token": csrf_token})
 
 
-def shared_figures(request: HttpRequest, slug: str) -> str:
-    """The figures as every reader without a vote of their own sees them, from one small query.
+def live_rating(request: HttpRequest, slug: str, *, personal: bool) -> str:
+    """The region for a cached article page, from one small query: as every reader without a vote
+    sees it, or (personal) with this reader's own vote, from their signed reader cookie.
 
     Only called for an article page that is in the page cache, which any
     change to the article (unpublishing included) empties, so publication
-    needs no second check here.
+    needs no second check here. Signed-in readers never get cached pages.
     """
-    summary = next(
-        iter(
-            RatingSummary.objects.filter(article__slug=slug).only(
-                "vote_count", "vote_total", "imported_count", "imported_total"
-            )[:1]
-        ),
-        None,
-    )
-    figures = Figures(count=summary.count, total=summary.total) if summary else Figures()
+    figures = figures_for_slug(slug=slug, voter_key=voter_key_from(request) if personal else None)
     canonical_url = absolute_url(request, reverse("articles:detail", kwargs={"slug": slug}))
-    return render_figures(figures=figures, canonical_url=canonical_url)
+    return render_region(figures=figures, canonical_url=canonical_url)

@@ -1,11 +1,14 @@
 """Security headers on every kind of page, admin sign-in protection and safe redirects."""
 
 import re
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from articles.models import Topic
 from tests.conftest import make_user
 
 NONCE_RE = re.compile(r"script-src [^;]*'nonce-[A-Za-z0-9_\-+/=]+'")
@@ -38,7 +41,25 @@ def test_the_404_page_is_hardened(client, db):
 def test_the_500_page_is_hardened_and_says_sorry(db):
     response = Client(raise_request_exception=False).get("/boom/")
     assert response.status_code == 500
-    assert "Something went wrong on our side" in response.content.decode()
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert re.search(r'<link rel="stylesheet" href="/static/css/site[.\w]*\.css">', html), "the 500 page is unstyled"
+    assert_hardened(response)
+
+
+def test_a_missing_page_is_still_a_404_with_the_site_around_it_when_the_database_is_down(db):
+    class Unreachable:
+        def __iter__(self):
+            raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
+
+        __bool__ = __len__ = __iter__
+
+    with mock.patch.object(Topic.objects, "only", return_value=Unreachable()):
+        response = Client(raise_request_exception=False).get("/no-such-page/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We cannot find that page" in html and 'class="site-search"' in html
     assert_hardened(response)
 
 

@@ -14,6 +14,7 @@ from comments.moderation import approve_comment
 from ratings.voting import cast_vote, new_voter_key
 from tests.comments.conftest import form_data, make_comment
 
+JSON = "application/json"
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -163,9 +164,12 @@ def test_a_readers_own_vote_never_reaches_the_shared_copy(article, django_captur
         )
     assert voted.status_code == 302
     del voter.cookies["messages"]  # the flash message was shown; a browser drops the cookie
-    own = voter.get(article.get_absolute_url())
-    assert "X-Page-Cache" not in own  # rendered for them alone: the reader cookie is personal
-    assert 'value="2" id="rating-score-2" checked' in own.content.decode()
+    for _ in range(2):
+        own = voter.get(article.get_absolute_url())
+        # The shared page, with only the star widget rendered for them (the reader cookie).
+        assert own["X-Page-Cache"] in {"miss", "personal"}
+        assert 'value="2" id="rating-score-2" checked' in own.content.decode()
+        assert "Your rating: <span data-rating-your-score>2</span>" in own.content.decode()
     for _ in range(2):
         shared = Client().get(article.get_absolute_url())
         assert shared["X-Page-Cache"] in {"miss", "hit", "refreshed"}
@@ -173,6 +177,34 @@ def test_a_readers_own_vote_never_reaches_the_shared_copy(article, django_captur
         assert "[Total: 1 Average: 2]" in html
         assert " checked" not in html
         assert '<p class="rating-yours" data-rating-yours hidden>' in html
+
+
+def test_a_reader_who_voted_gets_the_cached_page_with_only_their_widget_rendered(
+    article, make_article, django_capture_on_commit_callbacks
+):
+    other = make_article("Another article")
+    voter = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        for rated, score in ((other, "5"), (article, "3")):
+            voter.post(reverse("ratings:rate", kwargs={"slug": rated.slug}), {"score": score}, HTTP_ACCEPT=JSON)
+    Client().get(article.get_absolute_url())  # cached for everyone
+
+    with CaptureQueriesContext(connection) as queries:
+        own = voter.get(article.get_absolute_url())
+
+    assert own["X-Page-Cache"] == "personal"
+    assert len(queries) == 1, [q["sql"][:120] for q in queries]
+    html = own.content.decode()
+    assert 'value="3" id="rating-score-3" checked' in html and html.count(" checked") == 1
+    assert "[Total: 1 Average: 3]" in html and article.title in html
+    # Their copy was not kept: the next reader still gets the shared widget, with nothing checked.
+    shared = Client().get(article.get_absolute_url())
+    assert shared["X-Page-Cache"] == "hit" and " checked" not in shared.content.decode()
+    # A voter on a miss: the page is kept for everyone, their widget is not.
+    invalidate_content()
+    assert 'value="3" id="rating-score-3" checked' in voter.get(article.get_absolute_url()).content.decode()
+    again = Client().get(article.get_absolute_url())
+    assert again["X-Page-Cache"] in {"hit", "refreshed"} and " checked" not in again.content.decode()
 
 
 def test_a_hit_reuses_the_readers_csrf_cookie_and_the_token_passes_the_check(article):
@@ -308,8 +340,8 @@ def test_figures_rendered_by_a_voter_lose_to_a_vote_cast_while_they_were_rendere
         cast_vote(article=article, score=5, voter_key=new_voter_key(), address="192.0.2.1")
     render = caching._live_renderers["rating"]
 
-    def slow_render(request, slug):
-        html = render(request, slug)  # the figures of one vote
+    def slow_render(request, slug, *, personal):
+        html = render(request, slug, personal=personal)  # the figures of one vote
         with django_capture_on_commit_callbacks(execute=True):  # meanwhile a second vote lands
             cast_vote(article=article, score=1, voter_key=new_voter_key(), address="192.0.2.2")
         return html
@@ -321,3 +353,34 @@ def test_figures_rendered_by_a_voter_lose_to_a_vote_cast_while_they_were_rendere
     html = Client().get(article.get_absolute_url()).content.decode()
 
     assert "[Total: 2 Average: 3]" in html
+
+
+def test_an_article_deleted_outside_the_admin_is_gone_for_readers_at_once(
+    client, article, django_capture_on_commit_callbacks
+):
+    assert client.get(article.get_absolute_url()).status_code == 200
+    url = article.get_absolute_url()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()  # a script or the shell, not the admin
+
+    assert Client().get(url).status_code == 404
+
+
+def test_a_renamed_topic_or_author_profile_shows_on_cached_pages_however_it_was_saved(
+    client, article, topic, django_capture_on_commit_callbacks
+):
+    from articles.models import ContributorProfile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.topics.add(topic)
+    assert topic.name in client.get(article.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.name = "Cluster headache and its cousins"
+        topic.save()
+        ContributorProfile.objects.update_or_create(user=article.author, defaults={"display_name": "Dr Ada Example"})
+
+    html = Client().get(article.get_absolute_url()).content.decode()
+
+    assert "Cluster headache and its cousins" in html
+    assert "Dr Ada Example" in html

@@ -379,3 +379,22 @@ def test_postgresql_search_understands_word_forms_phrases_and_exclusions(client,
     assert titles('"irregular sleep"') == {"Sleep and migraine"}
     assert titles("trigger -cheese") == {"Sleep and migraine"}
     assert titles("the") == set()
+
+
+def test_structured_data_names_the_reviewer_only_while_the_reviewed_text_is_unchanged(
+    client, make_article, reviewer_user
+):
+    article = make_article("Reviewed then edited")
+    reviewed = {"reviewer": reviewer_user, "last_reviewed": datetime.date(2026, 9, 1), "approved_fingerprint": "a"}
+    type(article).objects.filter(pk=article.pk).update(content_fingerprint="a", **reviewed)
+
+    def structured() -> str:
+        invalidate_content()  # the updates above bypass the signals that empty the page cache
+        html = client.get(article.get_absolute_url()).content.decode()
+        return html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+
+    assert '"reviewedBy"' in structured()
+    type(article).objects.filter(pk=article.pk).update(content_fingerprint="b")  # the text changed since
+    later = structured()
+    assert '"reviewedBy"' not in later
+    assert '"lastReviewed": "2026-09-01"' in later
