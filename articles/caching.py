@@ -273,7 +273,8 @@ def _digest(text: str, size: int = 32) -> str:
 
 # ---------------------------------------------------------------- per-reader tokens
 
-_PLACEHOLDERS_RE = re.compile(f"({CSRF_PLACEHOLDER}|{NONCE_PLACEHOLDER}|<!--live:[a-z]+-->)")
+_PLACEHOLDERS_RE = re.compile(f"({CSRF_PLACEHOLDER}|{NONCE_PLACEHOLDER}|<!--live:[a-z]+-->|__FRESH:[a-z]+:[-\\w]*__)")
+_FRESH_RE = re.compile(r"__FRESH:(?P<name>[a-z]+):(?P<argument>[-\w]*)__")
 _CSRF_BYTES = CSRF_PLACEHOLDER.encode()
 _NONCE_BYTES = NONCE_PLACEHOLDER.encode()
 # Random characters from the CSRF alphabet at C speed: bytes 0-247 map evenly
@@ -344,6 +345,56 @@ def _csrf_token(request: HttpRequest) -> str:
         secret = request.META["CSRF_COOKIE"] = _csrf_string()
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # (re)send the cookie, as get_token does
     return _mask(secret)
+
+
+class _FreshValue:
+    __slots__ = ("pattern", "argument_of", "make")
+
+    def __init__(self, pattern, argument_of, make):
+        self.pattern, self.argument_of, self.make = pattern, argument_of, make
+
+
+_fresh_values: dict[str, _FreshValue] = {}
+
+
+def register_fresh_value(
+    name: str, *, pattern: re.Pattern, argument_of: Callable[[str], str | None], make: Callable[[str], str]
+) -> None:
+    """A value in pages that must be made anew for every response, like the CSRF token.
+
+    `pattern` finds it in a rendered page (its first group is the value);
+    `argument_of(value)` gives the short argument (letters, digits, '-', '_')
+    that `make(argument)` needs to make a fresh one; None leaves the value as
+    it is. Example: the comment form's signed "served at" time, which must
+    say when this reader got the page, not when the page was cached.
+    """
+    if not LIVE_NAME_RE.fullmatch(name):
+        raise ValueError(f"fresh value names are lower-case letters: {name!r}")
+    _fresh_values[name] = _FreshValue(pattern, argument_of, make)
+
+
+def _with_fresh_placeholders(html: str) -> str:
+    for name, fresh in _fresh_values.items():
+
+        def placeholder(found: re.Match, name=name, fresh=fresh) -> str:
+            argument = fresh.argument_of(found[1])
+            if argument is None or not re.fullmatch(r"[-\w]*", argument):
+                return found[0]
+            start, end = found.span(1)
+            return found[0][: start - found.start()] + f"__FRESH:{name}:{argument}__" + found[0][end - found.start() :]
+
+        html = fresh.pattern.sub(placeholder, html)
+    return html
+
+
+def _fresh_fill(placeholders: list[str]) -> dict[bytes, bytes]:
+    fill = {}
+    for placeholder in placeholders:
+        found = _FRESH_RE.fullmatch(placeholder)
+        fresh = _fresh_values.get(found["name"])
+        if fresh is not None:
+            fill[placeholder.encode()] = fresh.make(found["argument"]).encode()
+    return fill
 
 
 def _without_tokens(html: str, *, nonce: str) -> str:
@@ -581,6 +632,8 @@ class ReaderPageCacheMiddleware:
             return _CachedPage(etag=etag, state=state, headers=headers)
         nonce = str(LazyNonce())
         fill[_NONCE_BYTES] = nonce.encode()
+        if entry.get("fresh"):
+            fill.update(_fresh_fill(entry["fresh"]))
         nonced = entry["nonced"]
         headers = [
             (header, value.replace(NONCE_PLACEHOLDER, nonce) if header in nonced else value)
@@ -623,7 +676,7 @@ class ReaderPageCacheMiddleware:
         live_keys, slug = plan.live_keys, plan.slug
         nonce = get_nonce(request)
         nonce = str(nonce) if nonce is not None else ""
-        page = _without_tokens(response.content.decode(), nonce=nonce)
+        page = _with_fresh_placeholders(_without_tokens(response.content.decode(), nonce=nonce))
         regions: dict[str, dict] = {}
 
         def keep_apart(found: re.Match) -> str:
@@ -649,6 +702,7 @@ class ReaderPageCacheMiddleware:
         entry = {
             "version": plan.page_version,
             "parts": [part.encode() for part in _PLACEHOLDERS_RE.split(page)],
+            "fresh": sorted({found[0] for found in _FRESH_RE.finditer(page)}),
             "csrf": CSRF_PLACEHOLDER in page,
             "headers": headers,
             "nonced": nonced,

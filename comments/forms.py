@@ -1,5 +1,6 @@
 """The "Leave a Comment" form: its fields, messages for people, and the spam defences it carries."""
 
+import functools
 import time
 
 from django import forms
@@ -19,6 +20,26 @@ def issue_timestamp(*, article_id: int, issued_at: float | None = None) -> str:
     """A signed note of when the form was served, and for which article."""
     issued_at = time.time() if issued_at is None else issued_at
     return signing.dumps({"a": article_id, "t": int(issued_at)}, salt=TIMESTAMP_SALT)
+
+
+@functools.lru_cache(maxsize=256)
+def _timestamp_in(second: int, article_id: int) -> str:
+    return issue_timestamp(article_id=article_id, issued_at=second)
+
+
+def fresh_timestamp(article_id: str) -> str:
+    """issue_timestamp for a cached page's form, made once a second per article (it has one-second precision)."""
+    return _timestamp_in(int(time.time()), int(article_id))
+
+
+def timestamp_article(value: str) -> str | None:
+    """The article id a timestamp was issued for (its signature checked; its age not), as text."""
+    try:
+        data = signing.loads(value, salt=TIMESTAMP_SALT)
+    except signing.BadSignature:
+        return None
+    article_id = data.get("a") if isinstance(data, dict) else None
+    return str(article_id) if isinstance(article_id, int) else None
 
 
 class PlainTextField(forms.CharField):
