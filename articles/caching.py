@@ -43,7 +43,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -55,6 +55,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.csp import LazyNonce
 from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
+
+from headache_site.key_mirror import KeyMirror
+from headache_site.redis_cache import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +92,41 @@ def _bump(*keys: str) -> None:
                 cache.incr(key)
         except Exception:
             logger.exception("page cache: could not invalidate %s", key)
+    mirror = _version_mirror()
+    if mirror is not None:
+        mirror.forget(keys)  # this process reads its own change at once; the others hear from Redis
+
+
+_mirrors: dict[tuple, KeyMirror] = {}
+
+
+def _version_mirror() -> KeyMirror | None:
+    """This process's copy of the version counters, when the cache is Redis (None otherwise)."""
+    backend = caches["default"]
+    if not settings.PAGE_CACHE_TRACKING or not isinstance(backend, RedisCache):
+        return None
+    where = (backend._servers[0], backend.key_prefix, backend.version)
+    mirror = _mirrors.get(where)
+    if mirror is None:
+        options = {name: value for name, value in backend._options.items() if name.startswith("socket_connect")}
+        mirror = _mirrors.setdefault(
+            where, KeyMirror(url=where[0], prefix=backend.make_key("pv:"), make_key=backend.make_key, options=options)
+        )
+    return mirror
+
+
+_local_regions: dict[str, dict] = {}
+
+
+def _local_region(key: str, version: str) -> dict | None:
+    region = _local_regions.get(key)
+    return region if region is not None and region["version"] == version else None
+
+
+def _keep_region(key: str, region: dict) -> None:
+    if len(_local_regions) > 2048:
+        _local_regions.clear()
+    _local_regions[key] = region
 
 
 def _read_versions(found: dict, keys) -> list[str]:
@@ -553,8 +591,20 @@ class ReaderPageCacheMiddleware:
         # One round trip: the versions, the live regions and (unless this process holds a
         # copy) the page; entries stored under older versions are out of date, hence missing.
         copy = local_pages.get(page_key) if local_pages.max_bytes else None
+        mirror = _version_mirror()
         try:
-            found = cache.get_many([*version_keys, *shared_keys, *([] if copy else [page_key])])
+            # With Redis, this process may hold the counters already (kept current by Redis'
+            # invalidation broadcasts), and then perhaps the regions too: no round trip at all.
+            known, epoch = mirror.known(version_keys) if mirror is not None else ({}, -1)
+            missing = [key for key in version_keys if key not in known]
+            if not missing and slug is not None:
+                current = f"{known[CONTENT_KEY]}.{known[version_keys[2]]}"
+                shared_keys = [key for key in shared_keys if _local_region(key, current) is None]
+            fetch = [*missing, *shared_keys, *([] if copy else [page_key])]
+            found = cache.get_many(fetch) if fetch else {}
+            if missing and mirror is not None:
+                mirror.remember({key: found[key] for key in missing if key in found}, epoch)
+            found.update(known)
             versions = _read_versions(found, version_keys)
         except Exception:
             logger.exception("page cache unavailable")
@@ -563,8 +613,14 @@ class ReaderPageCacheMiddleware:
         live_version = f"{versions[0]}.{versions[2]}" if slug is not None else ""
         regions = {}
         for name, key in live_keys.items():
-            region = found.get(key) if name not in personal else None
+            if name in personal:
+                continue
+            region = found.get(key)
             if region is not None and region["version"] == live_version:
+                _keep_region(key, region)
+            else:
+                region = _local_region(key, live_version)
+            if region is not None:
                 regions[name] = region
         entry = found.get(page_key, copy)
         if entry is not None and entry["version"] != page_version:

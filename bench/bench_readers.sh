@@ -136,7 +136,7 @@ for round in $(seq 1 "$ROUNDS"); do
       hit) result="$(measure hit "$page" "" "$round")" ;;
       voter) result="$(measure voter "$page" "Cookie: reader=$reader_cookie" "$round")" ;;
     esac
-    "$PY" -c 'import json, sys; r = json.loads(sys.argv[3]); print(f"| {sys.argv[1]} | {sys.argv[2]} | {r[\"rate\"]:,.0f} | {r[\"p50\"]:.1f} | {r[\"p99\"]:.1f} | {r[\"cpu_ms\"]:.2f} | {\"yes\" if r[\"errors\"] else \"none\"} |")' \
+    "$PY" -c 'import json, sys; r = json.loads(sys.argv[3]); e = "yes" if r["errors"] else "none"; print("| %s | %s | %s | %.1f | %.1f | %.2f | %s |" % (sys.argv[1], sys.argv[2], format(round(r["rate"]), ","), r["p50"], r["p99"], r["cpu_ms"], e))' \
       "$round" "$target" "$result" | tee -a "$OUT/summary.md"
   done
 done

@@ -412,6 +412,10 @@ FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
 # Megabytes of recently served pages each process keeps a copy of, so that a hit
 # fetches only the version counters from the cache (0 turns the copies off).
 PAGE_CACHE_LOCAL_MB = env_int("PAGE_CACHE_LOCAL_MB", 16)
+# With Redis: each process keeps the page-cache version counters too, and Redis
+# tells it the moment one changes (CLIENT TRACKING, broadcast mode), so a hit
+# needs no round trip. 0: read the counters from Redis on every request.
+PAGE_CACHE_TRACKING = env_int("PAGE_CACHE_TRACKING", 1) > 0
 # A reader who sends any of these cookies gets a page rendered for them alone:
 # a session (staff; a reader whose comment awaits moderation), a flash message.
 # (A reader who voted gets the cached page with only the star widget rendered

@@ -23,8 +23,9 @@ def render_region(*, figures: Figures, canonical_url: str) -> str:
         "ratings/_region.html",
         {
             "figures": figures,
-            "stars": STARS,
-            "max_score": MAX_SCORE,
+            # Numbers as text: the template engine would localise each one (a fifth of this render).
+            "stars": [(str(n), n == figures.your_score) for n in STARS],
+            "max_score": str(MAX_SCORE),
             "structured_data": aggregate_rating_script(figures=figures, canonical_url=canonical_url),
         },
     )

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles.caching import local_pages
+from articles.caching import _local_regions, local_pages
 from articles.models import Article, ContributorProfile, Reference, Topic
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
@@ -33,9 +33,11 @@ def _fresh_cache():
     """Each test starts with an empty cache: cached pages from one test never leak into another."""
     cache.clear()
     local_pages.clear()
+    _local_regions.clear()
     yield
     cache.clear()
     local_pages.clear()
+    _local_regions.clear()
 
 
 def make_user(username: str, *, staff: bool = False, perms: tuple[str, ...] = (), password: str = "") -> User:
