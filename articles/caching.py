@@ -21,8 +21,11 @@ hit. A region may also be personal: a reader who voted gets the shared page
 with only the star widget rendered for them (their own vote checked), from
 one query, and that copy is never kept.
 
-A process keeps copies of the pages it served (`LocalPages`): a hit then
-fetches only the version counters and live regions from the shared cache.
+A process keeps copies of the pages it served (`LocalPages`) and of the
+shared live regions, each tagged with the counters it was made under. With
+Redis it also keeps the counters themselves, which Redis' invalidation
+broadcasts keep current (headache_site/key_mirror.py): a hit then needs no
+round trip at all.
 
 Version counters in the cache make invalidation precise:
 - "content": any article or topic saved, published or removed (every page);
@@ -449,10 +452,11 @@ def _without_tokens(html: str, *, nonce: str) -> str:
 class LocalPages:
     """The pages this process served lately, so a hit need not fetch (and unpickle) the page itself.
 
-    A copy is only ever served when its version equals the version counters
-    just read from the shared cache, so every process and every host still
-    sees a change at once; the shared cache stays the source of truth, this is
-    a copy of what it held. Bounded in bytes, least recently used first out.
+    A copy is only ever served when its version equals the current version
+    counters (read from the shared cache, or this process's copy of them that
+    Redis keeps current), so every process and every host sees a change at
+    once; the shared cache stays the source of truth, this is a copy of what
+    it held. Bounded in bytes, least recently used first out.
     """
 
     def __init__(self, max_bytes: int):
@@ -588,8 +592,9 @@ class ReaderPageCacheMiddleware:
         live_keys = {name: _live_key(name, slug) for name in _live_renderers} if slug is not None else {}
         personal = _personal_regions(request) if live_keys else frozenset()
         shared_keys = [key for name, key in live_keys.items() if name not in personal]
-        # One round trip: the versions, the live regions and (unless this process holds a
-        # copy) the page; entries stored under older versions are out of date, hence missing.
+        # At most one round trip: the counters this process does not hold, the live regions
+        # and (unless this process holds a copy) the page; entries stored under older
+        # versions are out of date, hence missing.
         copy = local_pages.get(page_key) if local_pages.max_bytes else None
         mirror = _version_mirror()
         try:
