@@ -2,16 +2,18 @@
 # Our Botox article (50 approved threaded comments, ratings) under gunicorn in
 # production mode, measured against the peer rigs in the same run: the shared
 # bench_peers.sh alternates WordPress, Wagtail, the plain-Django floor, the
-# static ceiling and our two targets, with wrk at 16 and 64 connections.
+# static ceiling and our four targets, with wrk at 16 and 64 connections.
 #
 #   ours-cold  PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0   no cache at all: every view
 #              runs its queries and renders every comment (as after a cache flush)
 #   ours-miss  PAGE_CACHE_SECONDS=0   the page is rendered for every request (as right after
 #              an approved comment or an edit); the comment thread comes from its fragment cache
-#   ours-vote  FRAGMENT_CACHE_SECONDS=0   the page comes from the cache but its rating figures
-#              are rendered again for every request (one query), as for the first reader
-#              after each vote
-#   ours-hit   PAGE_CACHE_SECONDS=300 anonymous readers get the cached page
+#   ours-vote  FRAGMENT_CACHE_SECONDS=0   the page comes from the cache but its star widget
+#              is rendered again for every request (one query), as when the widget's cache
+#              entry is missing (a vote through the form renders it for the cache at once)
+#   ours-hit   PAGE_CACHE_SECONDS=300 anonymous readers get the cached page (the normal case)
+#
+# A reader who has voted (cached page, own widget rendered): bench/bench_readers.sh.
 #
 # Not a test. Needs the peers set up once: ../shared/bench/peers/setup_all.sh.
 # Environment (all optional):
