@@ -1,5 +1,6 @@
 """Security glue that belongs to no single app."""
 
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import render
@@ -24,6 +25,25 @@ class NonceOnEveryPageMiddleware:
             if nonce is not None:
                 str(nonce)
         return response
+
+
+class RefuseNulCharactersMiddleware:
+    """Answer 400 to an address whose path or query string holds a NUL character.
+
+    No page, search or slug has one, and PostgreSQL refuses text containing
+    it (SQLite does not), so without this a search for "%00" would be a 500
+    on one database and a page on the other. Form fields need no such guard:
+    Django's form fields refuse NUL characters with a message of their own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path_info or "%00" in query or "\x00" in query:
+            raise BadRequest("A NUL character in the address.")
+        return self.get_response(request)
 
 
 CSRF_MESSAGE = (

@@ -523,6 +523,12 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1,
     "headache_site.security.NonceOnEveryPageMiddleware",
 )
+# A NUL character in an address is refused (400) before any view or query sees it
+# (PostgreSQL refuses text with one); inside the CSP middleware, so the 400 is hardened too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("headache_site.security.NonceOnEveryPageMiddleware") + 1,
+    "headache_site.security.RefuseNulCharactersMiddleware",
+)
 # django-axes: lock a user name (from any address) and an address (for any
 # user name) after repeated failed sign-ins, until an administrator resets it
 # (Admin → Axes → Access attempts, or `manage.py axes_reset`) or the
