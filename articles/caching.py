@@ -121,6 +121,12 @@ def _version_mirror() -> KeyMirror | None:
 _local_regions: dict[str, dict] = {}
 
 
+def forget_local_copies() -> None:
+    """Drop this process's copies of pages and live regions (tests; the shared cache is untouched)."""
+    local_pages.clear()
+    _local_regions.clear()
+
+
 def _local_region(key: str, version: str) -> dict | None:
     region = _local_regions.get(key)
     return region if region is not None and region["version"] == version else None
@@ -428,13 +434,13 @@ def _with_fresh_placeholders(html: str) -> str:
     return html
 
 
-def _fresh_fill(placeholders: list[str]) -> dict[bytes, bytes]:
+def _fresh_fill(placeholders: list[tuple[bytes, str, str]]) -> dict[bytes, bytes]:
+    """A fresh value for each (placeholder, name, argument) found in a stored page."""
     fill = {}
-    for placeholder in placeholders:
-        found = _FRESH_RE.fullmatch(placeholder)
-        fresh = _fresh_values.get(found["name"])
+    for placeholder, name, argument in placeholders:
+        fresh = _fresh_values.get(name)
         if fresh is not None:
-            fill[placeholder.encode()] = fresh.make(found["argument"]).encode()
+            fill[placeholder] = fresh.make(argument).encode()
     return fill
 
 
@@ -763,7 +769,9 @@ class ReaderPageCacheMiddleware:
         entry = {
             "version": plan.page_version,
             "parts": [part.encode() for part in _PLACEHOLDERS_RE.split(page)],
-            "fresh": sorted({found[0] for found in _FRESH_RE.finditer(page)}),
+            "fresh": sorted(
+                {(found[0].encode(), found["name"], found["argument"]) for found in _FRESH_RE.finditer(page)}
+            ),
             "csrf": CSRF_PLACEHOLDER in page,
             "headers": headers,
             "nonced": nonced,

@@ -7,9 +7,11 @@ import shutil
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 
-from articles.caching import _local_regions, local_pages
+from articles.caching import forget_local_copies
 from articles.models import Article, ContributorProfile, Reference, Topic
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
@@ -32,12 +34,20 @@ CHROMIUM_FLAGS = [
 def _fresh_cache():
     """Each test starts with an empty cache: cached pages from one test never leak into another."""
     cache.clear()
-    local_pages.clear()
-    _local_regions.clear()
+    forget_local_copies()
     yield
     cache.clear()
-    local_pages.clear()
-    _local_regions.clear()
+    forget_local_copies()
+
+
+@pytest.fixture
+def keep_test_transaction():
+    """Django's handler closes "old" connections around each request; the test client stops that, so do we."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def make_user(username: str, *, staff: bool = False, perms: tuple[str, ...] = (), password: str = "") -> User:

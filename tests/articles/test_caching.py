@@ -4,11 +4,14 @@ import re
 
 import pytest
 from django.db import connection
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.caching import invalidate_content
+from articles import caching
+from articles.caching import _csrf_string, invalidate_content
+from articles.models import ContributorProfile
 from comments.models import Comment
 from comments.moderation import approve_comment
 from ratings.voting import cast_vote, new_voter_key
@@ -234,10 +237,6 @@ def test_a_hit_reuses_the_readers_csrf_cookie_and_the_token_passes_the_check(art
 
 
 def test_csrf_secrets_for_cached_pages_are_random_strings_of_djangos_alphabet():
-    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
-
-    from articles.caching import _csrf_string
-
     secrets = [_csrf_string() for _ in range(2000)]
     assert len(set(secrets)) == len(secrets)
     assert all(len(secret) == CSRF_SECRET_LENGTH and set(secret) <= set(CSRF_ALLOWED_CHARS) for secret in secrets)
@@ -333,8 +332,6 @@ def test_a_vote_through_the_form_renders_the_new_figures_so_the_next_reader_gets
 def test_figures_rendered_by_a_voter_lose_to_a_vote_cast_while_they_were_rendered(
     article, rf, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from articles import caching
-
     Client().get(article.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
         cast_vote(article=article, score=5, voter_key=new_voter_key(), address="192.0.2.1")
@@ -370,8 +367,6 @@ def test_an_article_deleted_outside_the_admin_is_gone_for_readers_at_once(
 def test_a_renamed_topic_or_author_profile_shows_on_cached_pages_however_it_was_saved(
     client, article, topic, django_capture_on_commit_callbacks
 ):
-    from articles.models import ContributorProfile
-
     with django_capture_on_commit_callbacks(execute=True):
         article.topics.add(topic)
     assert topic.name in client.get(article.get_absolute_url()).content.decode()

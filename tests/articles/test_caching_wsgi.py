@@ -1,78 +1,20 @@
 """The WSGI front (headache_site.wsgi.application) answers plain hits itself and hands everything else to Django."""
 
-import io
 import re
 from http.cookies import SimpleCookie
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
 
 from headache_site.wsgi import application
 from ratings.voting import cast_vote, new_voter_key
+from tests.wsgi_front import wsgi_get
+
+pytestmark = pytest.mark.usefixtures("keep_test_transaction")
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NONCE_RE = re.compile(r"'nonce-([^']+)'")
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_transaction():
-    """Django's handler closes "old" connections around each request; the test client stops that, so do we."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-class Answer:
-    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes):
-        self.status = int(status.split()[0])
-        self.headers = headers
-        self.body = body
-
-    def __getitem__(self, name: str) -> str:
-        values = [value for header, value in self.headers if header.lower() == name.lower()]
-        assert len(values) == 1, (name, values)
-        return values[0]
-
-    def get(self, name: str) -> str | None:
-        values = [value for header, value in self.headers if header.lower() == name.lower()]
-        return values[0] if values else None
-
-    @property
-    def text(self) -> str:
-        return self.body.decode()
-
-
-def wsgi_get(path: str, *, method: str = "GET", host: str = "testserver", **extra) -> Answer:
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": host,
-        "REMOTE_ADDR": "192.0.2.10",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.errors": io.StringIO(),
-        **extra,
-    }
-    started = {}
-
-    def start_response(status, headers, exc_info=None):
-        started.update(status=status, headers=headers)
-
-    chunks = application(environ, start_response)
-    try:
-        body = b"".join(chunks)
-    finally:
-        getattr(chunks, "close", lambda: None)()
-    return Answer(started["status"], started["headers"], body)
 
 
 def test_a_plain_hit_is_answered_by_the_front_like_the_middleware_answers_it(article):

@@ -4,6 +4,7 @@ import re
 import time
 from unittest import mock
 
+import pytest
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.urls import reverse
 from comments import forms
 from comments.forms import TIMESTAMP_SALT
 from comments.models import Comment
-from tests.articles.test_caching_wsgi import _keep_the_test_transaction, wsgi_get  # noqa: F401 (autouse fixture)
+from tests.wsgi_front import wsgi_get
 
 TIMESTAMP_RE = re.compile(r'name="timestamp" value="([^"]+)"')
 TEN_MINUTES_AGO = time.time() - 600
@@ -44,6 +45,7 @@ def test_each_reader_of_a_cached_page_gets_a_form_timestamp_made_when_they_got_t
     assert "__FRESH" not in reader.content.decode()
 
 
+@pytest.mark.usefixtures("keep_test_transaction")
 def test_the_wsgi_front_fills_in_a_fresh_timestamp_too(article):
     with rendered_ten_minutes_ago():
         Client().get(article.get_absolute_url())

@@ -13,31 +13,29 @@ from .servers import BASE_DIR, Gunicorn, http, production_env
 YEAR = "max-age=31536000"
 
 
-def test_the_gunicorn_config_loads_with_a_production_environment(tmp_path):
-    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", LOG_FORMAT="json")
-
-    result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--check-config", "-c", "gunicorn.conf.py", "headache_site.wsgi"],
+def run_gunicorn(*options: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """gunicorn with the repository's config in a child process, to its end (at most a minute)."""
+    return subprocess.run(
+        [sys.executable, "-m", "gunicorn", *options, "-c", "gunicorn.conf.py", "headache_site.wsgi"],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_the_gunicorn_config_loads_with_a_production_environment(tmp_path):
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", LOG_FORMAT="json")
+
+    result = run_gunicorn("--check-config", env=env)
 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def gunicorn_config(env: dict[str, str]) -> dict[str, str]:
     """The settings gunicorn would run with (`--print-config`), as name → value text."""
-    result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--print-config", "-c", "gunicorn.conf.py", "headache_site.wsgi"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_gunicorn("--print-config", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     pairs = (line.partition("=") for line in result.stdout.splitlines())
     return {name.strip(): value.strip() for name, _, value in pairs}
@@ -57,14 +55,7 @@ def test_with_the_per_process_cache_gunicorn_defaults_to_one_worker(tmp_path):
 def test_several_workers_with_the_per_process_cache_are_refused_with_a_reason(tmp_path):
     env = production_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", WEB_CONCURRENCY="2", BIND="127.0.0.1:0")
 
-    result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "headache_site.wsgi"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_gunicorn(env=env)
 
     assert result.returncode != 0
     assert "2 workers cannot share CACHE_URL=locmem://" in result.stdout + result.stderr

@@ -5,25 +5,14 @@ from unittest import mock
 
 import pytest
 import redis
-from django.test import Client, override_settings
+from django.test import Client
 
 from articles import caching
 from headache_site.redis_cache import RedisCache
 
-from .servers import REDIS_DB, REDIS_HOST, REDIS_PORT, settings_from_env
+from .servers import REDIS_DB, REDIS_HOST, REDIS_PORT
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def on_redis(monkeypatch, shared_redis):
-    values = settings_from_env(monkeypatch, **shared_redis)
-    with override_settings(CACHES=values["CACHES"], SESSION_ENGINE=values["SESSION_ENGINE"]):
-        yield shared_redis["CACHE_KEY_PREFIX"]
-        for mirror in caching._mirrors.values():
-            mirror.stop()
-        caching._mirrors.clear()
-        caching._local_regions.clear()
 
 
 @pytest.fixture

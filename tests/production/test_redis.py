@@ -17,13 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def on_redis(monkeypatch, shared_redis):
-    values = settings_from_env(monkeypatch, **shared_redis)
-    with override_settings(CACHES=values["CACHES"], SESSION_ENGINE=values["SESSION_ENGINE"]):
-        yield shared_redis["CACHE_KEY_PREFIX"]
-
-
-@pytest.fixture
 def redis_down(monkeypatch):
     """The settings for a Redis that is not there: nothing listens on the port."""
     values = settings_from_env(monkeypatch, CACHE_URL=f"redis://127.0.0.1:{free_port()}/0", REDIS_SOCKET_TIMEOUT="0.5")
