@@ -44,6 +44,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -166,35 +167,77 @@ def invalidate_discussion(*, article) -> None:
     _bump(_discussion_key(article.slug), _article_key(article.slug), LISTS_KEY)
 
 
-def cached_fragment(*, article, name: str, render: Callable[[], str]) -> SafeString:
-    """A part of an article page that only its comments change, kept until they (or any content) do.
+def cached_fragment(*, article, name: str, render: Callable[[], str], with_comments: bool = True) -> SafeString:
+    """A part of an article page kept until the article's content (or any content) changes, and
+    also, with `with_comments`, until its comments do.
 
     `render` must produce HTML that is the same for every reader (no tokens,
     nothing personal); it is our own template output, hence safe.
     """
-    if settings.FRAGMENT_CACHE_SECONDS <= 0:
-        return mark_safe(render())
-    versions = _versions(CONTENT_KEY, _discussion_key(article.slug))
+    scope = (CONTENT_KEY, _discussion_key(article.slug)) if with_comments else (CONTENT_KEY,)
+    return mark_safe(cached_part(scope=scope, key=f"{article.pk}:{name}", render=render))
+
+
+def cached_part(*, scope: tuple[str, ...], key: str, render: Callable[[], Any]) -> Any:
+    """What `render()` gives, made once per version of the `scope` counters and shared by every process.
+
+    The key holds the counters' current values, so a change makes a new key
+    and nothing out of date is ever read. This process keeps a copy of what
+    it used lately (with the page copies), so a warm part costs no round trip
+    when Redis keeps this process's counters current. Without a cache (or
+    with FRAGMENT_CACHE_SECONDS=0) it is rendered every time.
+    """
+    timeout = settings.FRAGMENT_CACHE_SECONDS
+    if timeout <= 0:
+        return render()
+    versions = current_versions(*scope)
     if not versions:
-        return mark_safe(render())
-    key = f"fragment:{versions}:{article.pk}:{name}"
+        return render()
+    full_key = f"fr:{versions}:{_digest(key, 24)}"
+    copy = local_pages.get(full_key) if local_pages.max_bytes else None
+    if copy is not None:
+        return copy["value"]
     try:
-        html = cache.get(key)
+        entry = cache.get(full_key)
     except Exception:
         logger.exception("fragment cache unavailable")
-        html = None
-    if html is None:
-        html = str(render())
+        entry = None
+    if entry is None:
+        entry = {"value": render(), "expires": time.time() + timeout}
         try:
-            cache.set(key, html, timeout=settings.FRAGMENT_CACHE_SECONDS)
+            cache.set(full_key, entry, timeout=timeout)
         except Exception:
-            logger.exception("fragment cache: could not store %s", name)
-    return mark_safe(html)
+            logger.exception("fragment cache: could not store %s", key)
+    if local_pages.max_bytes:
+        local_pages.put(full_key, entry, size=_size_of(entry["value"]))
+    return entry["value"]
 
 
-def _versions(*keys: str) -> str:
+def _size_of(value) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_size_of(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_size_of(item) for item in value)
+    return 64
+
+
+def current_versions(*keys: str) -> str:
+    """The version counters for `keys`, joined with dots ("" when the cache is unavailable).
+
+    With Redis, this process's copy of the counters (kept current by Redis'
+    invalidation broadcasts) answers without a round trip.
+    """
+    mirror = _version_mirror()
     try:
-        return ".".join(_read_versions(cache.get_many(keys), keys))
+        known, epoch = mirror.known(keys) if mirror is not None else ({}, -1)
+        missing = [key for key in keys if key not in known]
+        found = cache.get_many(missing) if missing else {}
+        if missing and mirror is not None:
+            mirror.remember({key: found[key] for key in missing if key in found}, epoch)
+        found.update(known)
+        return ".".join(_read_versions(found, keys))
     except Exception:
         logger.exception("page cache: versions unavailable")
         return ""
@@ -283,6 +326,32 @@ def live_region(request: HttpRequest, *, name: str, slug: str, html: str) -> Saf
     if name not in _live_renderers or not reader_may_share(request):
         return mark_safe(html)  # our own template output
     return mark_safe(f"<!--live:{name}:{slug}-->{html}<!--/live:{name}-->")
+
+
+def shared_live_region(request: HttpRequest, *, name: str, slug: str, render: Callable[[], str]) -> str | None:
+    """A live region as every reader without anything personal sees it, current, from the cache when it holds
+    it (no query) or else from `render()` (then kept); None when this reader must get their own."""
+    if name not in _live_renderers or name in _personal_regions(request) or settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return None
+    version = current_versions(CONTENT_KEY, _article_key(slug))  # read before rendering: a later change wins
+    if not version:
+        return None
+    key = _live_key(name, slug)
+    region = _local_region(key, version)
+    if region is None:
+        try:
+            region = cache.get(key)
+        except Exception:
+            logger.exception("page cache: live regions unavailable")
+            return None
+        if region is None or region["version"] != version:
+            region = _region(render(), version)
+            try:
+                cache.set(key, region, timeout=settings.FRAGMENT_CACHE_SECONDS)
+            except Exception:
+                logger.exception("page cache: could not store the %s region", name)
+        _keep_region(key, region)
+    return region["html"]
 
 
 def refresh_live_regions(request: HttpRequest, *, slug: str) -> None:
@@ -482,8 +551,9 @@ class LocalPages:
             self.entries.move_to_end(key)
             return found[0]
 
-    def put(self, key: str, entry: dict) -> None:
-        size = sum(len(part) for part in entry["parts"]) + 1024
+    def put(self, key: str, entry: dict, *, size: int | None = None) -> None:
+        """Keep `entry` (a page, or with `size` given any value a part of one) under `key`."""
+        size = (sum(len(part) for part in entry["parts"]) if size is None else size) + 1024
         if size > self.max_bytes:
             return
         with self.lock:

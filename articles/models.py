@@ -133,9 +133,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_reading(self):
-        return self.select_related("author__contributor", "reviewer__contributor").prefetch_related(
-            "topics", "references"
-        )
+        """An article with the people its page names (its topics and references are read with its text)."""
+        return self.select_related("author__contributor", "reviewer__contributor")
 
     def visible_to(self, user):
         """Readers see published articles; staff see the drafts they may edit or review (as previews)."""

@@ -11,12 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from .caching import cache_for_readers
+from .caching import CONTENT_KEY, cache_for_readers, cached_part
 from .models import Article, Topic
 from .structured_data import as_script, medical_web_page
 
@@ -60,14 +62,38 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         canonical = absolute_url(self.request, article.get_absolute_url())
-        structured = medical_web_page(article=article, canonical_url=canonical, site_name=settings.SITE_NAME)
+        hero_image_url = absolute_url(self.request, article.hero_image.url) if article.hero_image else ""
+        is_preview = not article.is_published
+
+        def render_parts() -> dict[str, str]:
+            context = {
+                "article": article,
+                "canonical_url": canonical,
+                "hero_image_url": hero_image_url,
+                "is_preview": is_preview,
+                "site_name": settings.SITE_NAME,
+                "structured_data": as_script(
+                    medical_web_page(article=article, canonical_url=canonical, site_name=settings.SITE_NAME)
+                ),
+                "topics": list(article.topics.all()),
+                "references": list(article.references.all()),
+            }
+            return {
+                "head": render_to_string("articles/_article_head.html", context),
+                "main": render_to_string("articles/_article_main.html", context),
+            }
+
+        if is_preview or self.request.user.is_staff:
+            parts = render_parts()  # staff see exactly what is stored now, never a kept copy
+        else:
+            # The same for every reader on this address (the host counts when SITE_URL is unset).
+            parts = cached_part(
+                scope=(CONTENT_KEY,), key=f"article:{article.pk}:{canonical}:{hero_image_url}", render=render_parts
+            )
         return super().get_context_data(
             canonical_url=canonical,
-            hero_image_url=absolute_url(self.request, article.hero_image.url) if article.hero_image else "",
-            structured_data=as_script(structured),
-            is_preview=not article.is_published,
-            topics=list(article.topics.all()),
-            references=list(article.references.all()),
+            parts={name: mark_safe(html) for name, html in parts.items()},  # our own template output
+            is_preview=is_preview,
             **kwargs,
         )
 

@@ -5,9 +5,13 @@
 # static ceiling and our four targets, with wrk at 16 and 64 connections.
 #
 #   ours-cold  PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0   no cache at all: every view
-#              runs its queries and renders every comment (as after a cache flush)
-#   ours-miss  PAGE_CACHE_SECONDS=0   the page is rendered for every request (as right after
-#              an approved comment or an edit); the comment thread comes from its fragment cache
+#              runs all its queries and renders every part, every comment included (as after a
+#              cache flush)
+#   ours-miss  PAGE_CACHE_SECONDS=0   the page cache holds nothing, so the view puts every page
+#              together (2 queries) from the parts it keeps: the article, the empty comment form,
+#              the topic menu, the comment thread and the star widget (as when the page's cache
+#              entry expired or was evicted; after an approved comment the thread is rendered once
+#              more, after an edit the article)
 #   ours-vote  FRAGMENT_CACHE_SECONDS=0   the page comes from the cache but its star widget
 #              is rendered again for every request (one query), as when the widget's cache
 #              entry is missing (a vote through the form renders it for the cache at once)

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from articles.caching import live_region
+from articles.caching import live_region, shared_live_region
 from articles.models import Article
 from articles.views import absolute_url
 
@@ -39,10 +39,18 @@ def render_widget(*, article: Article, request: HttpRequest, canonical_url: str,
     """
     if not article.is_published:
         return render_to_string("ratings/_widget.html", {"preview": True})
-    figures = figures_for(article=article, voter_key=voter_key, user=user)
-    region: SafeString = live_region(
-        request, name="rating", slug=article.slug, html=render_region(figures=figures, canonical_url=canonical_url)
-    )
+    html = None
+    if user is None and not voter_key:
+        html = shared_live_region(
+            request,
+            name="rating",
+            slug=article.slug,
+            render=lambda: render_region(figures=figures_for(article=article), canonical_url=canonical_url),
+        )
+    if html is None:
+        figures = figures_for(article=article, voter_key=voter_key, user=user)
+        html = render_region(figures=figures, canonical_url=canonical_url)
+    region: SafeString = live_region(request, name="rating", slug=article.slug, html=html)
     return render_to_string("ratings/_widget.html", {"article": article, "region": region, "csrf_token": csrf_token})
 
 

@@ -1,0 +1,234 @@
+"""Parts of the article page kept apart from the page cache: the article itself, the empty comment form,
+the topic menu and the star widget. A page the cache does not hold is put together from them with
+two queries, and no part is ever out of date or carries another reader's token."""
+
+import re
+import time
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles import caching
+from articles.models import ContributorProfile, Reference
+from comments import forms
+from comments.forms import TIMESTAMP_SALT
+from comments.models import Comment
+from ratings.voting import cast_vote, new_voter_key
+from tests.comments.conftest import make_comment
+from tests.conftest import make_user
+
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TIMESTAMP_RE = re.compile(r'name="timestamp" value="([^"]+)"')
+NONCE_RE = re.compile(r' nonce="[^"]+"')
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Every request here is a page-cache miss: the page is put together by the view."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def read(url: str, client: Client | None = None) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = (client or Client()).get(url)
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    return response.content.decode(), len(queries)
+
+
+def without_tokens(html: str) -> str:
+    for pattern in (CSRF_RE, TIMESTAMP_RE):
+        html = pattern.sub("[token]", html)
+    return NONCE_RE.sub("", html)
+
+
+def test_a_page_the_cache_does_not_hold_is_put_together_from_its_parts_in_two_queries(article):
+    for n in range(30):
+        make_comment(article, body=f"Comment {n}")
+    first, first_queries = read(article.get_absolute_url())
+    second, second_queries = read(article.get_absolute_url())
+    # The article with its people, and whether its discussion is open; nothing else.
+    assert second_queries == 2, second_queries
+    assert first_queries > second_queries
+    assert without_tokens(second) == without_tokens(first)
+    for shown in ("Dr Chidi Okafor", "Study 2", "Migraine", "Comment 29", "[Total: 0 Average: 0]", "Leave a Comment"):
+        assert shown in second
+
+
+def test_with_fragments_off_every_part_is_rendered_again(article, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    _, first_queries = read(article.get_absolute_url())
+    _, second_queries = read(article.get_absolute_url())
+    assert second_queries == first_queries > 2
+
+
+def rename_title(article, user):
+    article.title = "Botulinum toxin for chronic migraine"
+    article.save()
+    return "Botulinum toxin for chronic migraine"
+
+
+def rename_reference(article, user):
+    reference = Reference.objects.get(article=article, position=2)
+    reference.title = "A newer trial"
+    reference.save()
+    return "A newer trial"
+
+
+def rename_topic(article, user):
+    topic = article.topics.get()
+    topic.name = "Migraine and headache"
+    topic.save()
+    return '<a href="/topics/migraine/">Migraine and headache</a>'
+
+
+def rename_reviewer_profile(article, user):
+    ContributorProfile.objects.filter(user=article.reviewer).update(display_name="placeholder")  # no signal
+    profile = ContributorProfile.objects.get(user=article.reviewer)
+    profile.display_name = "Dr C. Okafor"
+    profile.save()
+    return "Dr C. Okafor"
+
+
+def rename_account_without_profile(article, user):
+    user.first_name = "Robin"
+    user.save()
+    return "Robin Byline"
+
+
+def drop_reference(article, user):
+    Reference.objects.filter(article=article, position=2).delete()
+    return None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        rename_title,
+        rename_reference,
+        rename_topic,
+        rename_reviewer_profile,
+        rename_account_without_profile,
+        drop_reference,
+    ],
+)
+def test_every_change_to_what_the_kept_parts_show_reaches_the_next_reader(
+    make_article, topic, reviewer_user, change, django_capture_on_commit_callbacks
+):
+    writer = make_user("robin")
+    writer.first_name, writer.last_name = "Rob", "Byline"
+    writer.save()
+    article = make_article(topics=[topic], references=2, reviewer=reviewer_user, author=writer)
+    article.last_reviewed = article.published_at.date()
+    article.save()
+    before, _ = read(article.get_absolute_url())
+    assert "Study 2" in before
+    read(article.get_absolute_url())  # the parts are kept now
+    with django_capture_on_commit_callbacks(execute=True):
+        shown = change(article, writer)
+    after, _ = read(article.get_absolute_url())
+    if shown is None:
+        assert "Study 2" not in after
+    else:
+        assert shown not in before and shown in after
+
+
+def test_a_sign_in_does_not_throw_away_the_kept_parts(article, django_capture_on_commit_callbacks):
+    read(article.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        user = get_user_model().objects.get(pk=article.author_id)
+        user.last_login = user.date_joined
+        user.save(update_fields=["last_login"])
+    assert read(article.get_absolute_url())[1] == 2
+
+
+def test_staff_always_see_what_is_stored_now(client, article, editor):
+    read(article.get_absolute_url())  # parts kept for readers
+    article.title = "Edited, not yet committed for the readers' parts"
+    article.save()  # inside the test's transaction: readers' parts change only once it commits
+    client.force_login(editor)
+    assert "Edited, not yet committed" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_each_reader_gets_their_own_token_and_a_form_served_now(article):
+    issue = forms.issue_timestamp
+    long_ago = time.time() - 600
+    with mock.patch.object(
+        forms, "issue_timestamp", lambda *, article_id: issue(article_id=article_id, issued_at=long_ago)
+    ):
+        first, _ = read(article.get_absolute_url())  # the empty form is kept now
+    reader = Client(enforce_csrf_checks=True)
+    page, queries = read(article.get_absolute_url(), reader)
+    assert queries == 2
+    assert "[csrf token]" not in page and "[served at]" not in page
+    served = signing.loads(TIMESTAMP_RE.search(page).group(1), salt=TIMESTAMP_SALT)
+    assert abs(served["t"] - time.time()) < 5 and served["a"] == article.pk
+    tokens = set(CSRF_RE.findall(page))
+    assert tokens.isdisjoint(CSRF_RE.findall(first))
+    form = page[page.index('id="comment-form"') :]
+    posted = reader.post(
+        reverse("comments:post", args=[article.pk]),
+        {
+            "csrfmiddlewaretoken": CSRF_RE.search(form).group(1),
+            "timestamp": TIMESTAMP_RE.search(form).group(1),
+            "name": "Sam Reader",
+            "email": "sam@example.org",
+            "body": "Sent from a page put together from kept parts.",
+            "parent": "",
+            "website": "",
+        },
+    )
+    assert posted.status_code == 302
+    comment = Comment.objects.get(body="Sent from a page put together from kept parts.")
+    # Kept, and marked spam: the form says it was served a moment ago, not when its part was kept,
+    # so the "posted too fast" check still works on pages put together from kept parts.
+    assert comment.status == Comment.Status.SPAM
+
+
+def test_a_reply_form_is_made_for_its_comment(article):
+    read(article.get_absolute_url())
+    parent = make_comment(article, name="Jordan")
+    page, _ = read(f"{article.get_absolute_url()}?replyto={parent.pk}")
+    assert "Reply to Jordan" in page
+    assert f'name="parent" value="{parent.pk}"' in page
+    assert "Leave a Comment</h3>" in read(article.get_absolute_url())[0]
+
+
+def test_the_star_widget_is_shared_until_a_vote_and_a_voter_sees_their_own(article, django_capture_on_commit_callbacks):
+    read(article.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        cast_vote(article=article, score=4, voter_key=new_voter_key(), address="192.0.2.1")
+    page, queries = read(article.get_absolute_url())
+    assert "[Total: 1 Average: 4]" in page and queries == 3  # the widget was rendered again, once
+    assert read(article.get_absolute_url())[1] == 2
+
+    voter = Client()
+    form = read(article.get_absolute_url(), voter)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        voted = voter.post(
+            reverse("ratings:rate", kwargs={"slug": article.slug}),
+            {"score": "2", "csrfmiddlewaretoken": CSRF_RE.search(form).group(1)},
+        )
+    assert voted.status_code == 302
+    del voter.cookies["messages"]
+    own, _ = read(article.get_absolute_url(), voter)
+    assert "[Total: 2 Average: 3]" in own
+    assert 'value="2" id="rating-score-2" checked' in own
+    shared, _ = read(article.get_absolute_url())
+    assert "[Total: 2 Average: 3]" in shared and " checked" not in shared
+
+
+def test_the_topic_menu_is_kept_per_content_version(client, article, django_capture_on_commit_callbacks):
+    assert '<a href="/topics/migraine/">Migraine</a>' in read("/")[0]
+    with CaptureQueriesContext(connection) as queries:
+        caching.cached_part(scope=(caching.CONTENT_KEY,), key="topic-menu", render=lambda: pytest.fail("re-rendered"))
+    assert len(queries) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        article.topics.get().delete()
+    assert "/topics/migraine/" not in read("/")[0]
