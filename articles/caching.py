@@ -21,8 +21,13 @@ hit. A region may also be personal: a reader who voted gets the shared page
 with only the star widget rendered for them (their own vote checked), from
 one query, and that copy is never kept.
 
-A process keeps copies of the pages it served (`LocalPages`) and of the
-shared live regions, each tagged with the counters it was made under. With
+Parts: when a page must be rendered, views put it together from parts kept
+under the counters of what they show (`cached_part`, `cached_fragment`,
+`shared_live_region`): the article, the empty comment form, the topic menu,
+the comment thread, the star widget.
+
+A process keeps copies of the pages it served (`LocalPages`), of the parts
+and of the shared live regions, each tagged with the counters it was made under. With
 Redis it also keeps the counters themselves, which Redis' invalidation
 broadcasts keep current (headache_site/key_mirror.py): a hit then needs no
 round trip at all.
@@ -525,7 +530,7 @@ def _without_tokens(html: str, *, nonce: str) -> str:
 
 
 class LocalPages:
-    """The pages this process served lately, so a hit need not fetch (and unpickle) the page itself.
+    """The pages (and page parts) this process used lately, so a hit need not fetch (and unpickle) them.
 
     A copy is only ever served when its version equals the current version
     counters (read from the shared cache, or this process's copy of them that
