@@ -49,6 +49,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -86,6 +87,39 @@ def _article_key(slug: str) -> str:
 
 def _discussion_key(slug: str) -> str:
     return "pv:d:" + _digest(slug, 20)
+
+
+# What renders pages: a new release (templates, code, static files' hashed names) must not be
+# served pages or parts an earlier release rendered, though both share Redis during a rolling deploy.
+_RENDERING_APPS = ("articles", "comments", "ratings", "headache_site")
+_RENDERING_SUFFIXES = frozenset({".py", ".html", ".txt", ".xml"})
+
+
+def rendering_files() -> list[Path]:
+    """The templates, code and static-files manifest that decide what a rendered page holds."""
+    base = Path(settings.BASE_DIR)
+    files = [path for path in (base / "templates").rglob("*") if path.is_file()]
+    for app in _RENDERING_APPS:
+        files += [path for path in (base / app).rglob("*") if path.suffix in _RENDERING_SUFFIXES]
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        files.append(manifest)
+    return sorted(files)
+
+
+def fingerprint(files: list[Path], *, base: Path) -> str:
+    """A digest of the files' bytes and their paths within `base` (every host's checkout may sit elsewhere)."""
+    digest = hashlib.sha256()
+    for path in files:
+        name = path.relative_to(base) if path.is_relative_to(base) else path.name
+        digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:10]
+
+
+@functools.cache
+def release() -> str:
+    """This release's fingerprint, part of every page, region and part key (worked out once per process)."""
+    return fingerprint(rendering_files(), base=Path(settings.BASE_DIR))
 
 
 def _first_version() -> int:
@@ -198,7 +232,7 @@ def cached_part(*, scope: tuple[str, ...], key: str, render: Callable[[], Any]) 
     versions = current_versions(*scope)
     if not versions:
         return render()
-    full_key = f"fr:{versions}:{_digest(key, 24)}"
+    full_key = f"fr:{release()}:{versions}:{_digest(key, 24)}"
     copy = local_pages.get(full_key) if local_pages.max_bytes else None
     if copy is not None:
         return copy["value"]
@@ -385,7 +419,7 @@ def _marker(name: str) -> str:
 
 
 def _live_key(name: str, slug: str) -> str:
-    return f"lv:{name}:{_digest(slug, 20)}"
+    return f"lv:{release()}:{name}:{_digest(slug, 20)}"
 
 
 def _digest(text: str, size: int = 32) -> str:
@@ -669,7 +703,7 @@ class ReaderPageCacheMiddleware:
             version_keys = [CONTENT_KEY, LISTS_KEY]
         else:
             version_keys = [CONTENT_KEY, _discussion_key(slug), _article_key(slug)]
-        page_key = f"pg:{_digest(request.get_full_path(), 24)}"
+        page_key = f"pg:{release()}:{_digest(request.get_full_path(), 24)}"
         live_keys = {name: _live_key(name, slug) for name in _live_renderers} if slug is not None else {}
         personal = _personal_regions(request) if live_keys else frozenset()
         shared_keys = [key for name, key in live_keys.items() if name not in personal]

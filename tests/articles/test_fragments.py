@@ -232,3 +232,53 @@ def test_the_topic_menu_is_kept_per_content_version(client, article, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         article.topics.get().delete()
     assert "/topics/migraine/" not in read("/")[0]
+
+
+def test_a_new_release_renders_its_own_pages_and_parts(article, settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 300
+    Client().get(article.get_absolute_url())
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    settings.PAGE_CACHE_SECONDS = 0
+    assert read(article.get_absolute_url())[1] == 2  # parts kept
+    # The next release (templates, code or static files changed) shares Redis with this one during a
+    # rolling deploy, but never serves what this one rendered.
+    monkeypatch.setattr(caching, "release", lambda: "next-release")
+    assert read(article.get_absolute_url())[1] > 2
+    settings.PAGE_CACHE_SECONDS = 300
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_the_release_fingerprint_follows_templates_code_and_static_names(tmp_path):
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>{{ article.title }}</p>")
+    code = tmp_path / "views.py"
+    code.write_text("X = 1\n")
+    files = [page, code]
+    first = caching.fingerprint(files, base=tmp_path)
+    assert caching.fingerprint(files, base=tmp_path) == first
+    page.write_text("<h1>{{ article.title }}</h1>")
+    second = caching.fingerprint(files, base=tmp_path)
+    assert second != first
+    code.write_text("X = 2\n")
+    assert caching.fingerprint(files, base=tmp_path) not in {first, second}
+    # The same checkout elsewhere (another host) has the same fingerprint.
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "templates").mkdir(parents=True)
+    (elsewhere / "templates" / "page.html").write_bytes(page.read_bytes())
+    (elsewhere / "views.py").write_bytes(code.read_bytes())
+    moved = [elsewhere / "templates" / "page.html", elsewhere / "views.py"]
+    assert caching.fingerprint(moved, base=elsewhere) == caching.fingerprint(files, base=tmp_path)
+
+
+def test_the_release_covers_the_site_templates_its_apps_and_the_static_manifest(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "staticfiles.json").write_text("{}")
+    names = {
+        str(path.relative_to(settings.BASE_DIR))
+        for path in caching.rendering_files()
+        if path.is_relative_to(settings.BASE_DIR)
+    }
+    assert {"templates/base.html", "templates/articles/_article_main.html", "articles/views.py"} <= names
+    assert {"comments/templatetags/comment_tags.py", "ratings/widget.py"} <= names
+    assert tmp_path / "staticfiles.json" in caching.rendering_files()
