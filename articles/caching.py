@@ -385,10 +385,7 @@ def shared_live_region(request: HttpRequest, *, name: str, slug: str, render: Ca
             return None
         if region is None or region["version"] != version:
             region = _region(render(), version)
-            try:
-                cache.set(key, region, timeout=settings.FRAGMENT_CACHE_SECONDS)
-            except Exception:
-                logger.exception("page cache: could not store the %s region", name)
+            _store_region(key, region)
         _keep_region(key, region)
     return region["html"]
 
@@ -405,13 +402,21 @@ def refresh_live_regions(request: HttpRequest, *, slug: str) -> None:
         for name, render in _live_renderers.items():
             html = render(request, slug, personal=False)
             if html is not None:
-                cache.set(_live_key(name, slug), _region(html, version), timeout=settings.FRAGMENT_CACHE_SECONDS)
+                _store_region(_live_key(name, slug), _region(html, version))
     except Exception:
         logger.exception("page cache: could not refresh the live regions of %s", slug)
 
 
 def _region(html: str, version: str) -> dict:
     return {"version": version, "html": str(html), "etag": _digest(html)}
+
+
+def _store_region(key: str, region: dict) -> None:
+    """Keep a shared live region for every process (a cache that cannot take it is logged, not fatal)."""
+    try:
+        cache.set(key, region, timeout=settings.FRAGMENT_CACHE_SECONDS)
+    except Exception:
+        logger.exception("page cache: could not store the live region %s", key)
 
 
 def _marker(name: str) -> str:
@@ -831,10 +836,7 @@ class ReaderPageCacheMiddleware:
             return None
         region = _region(html, plan.live_version)
         if settings.FRAGMENT_CACHE_SECONDS > 0 and not personal:
-            try:
-                cache.set(plan.live_keys[name], region, timeout=settings.FRAGMENT_CACHE_SECONDS)
-            except Exception:
-                logger.exception("page cache: could not store the %s region", name)
+            _store_region(plan.live_keys[name], region)
         return region
 
     # -- misses

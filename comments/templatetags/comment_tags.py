@@ -11,8 +11,7 @@ from django.utils.safestring import mark_safe
 
 from articles.caching import cached_fragment
 from articles.models import Article
-from comments import forms
-from comments.forms import CommentForm
+from comments import forms  # forms.issue_timestamp looked up at call time (tests stand in for it)
 from comments.models import MAX_DEPTH, ArticleDiscussion, Comment, comments_closed
 from comments.text import render_plain_text
 from comments.threads import comment_page
@@ -83,7 +82,7 @@ TIMESTAMP_STAND_IN = "[served at]"
 
 
 def _render_form(*, article: Article, csrf_token, reply_to: Comment | None = None, timestamp: str | None = None) -> str:
-    form = CommentForm(article=article, initial={"parent": reply_to.pk if reply_to else None})
+    form = forms.CommentForm(article=article, initial={"parent": reply_to.pk if reply_to else None})
     if timestamp is not None:
         form.fields["timestamp"].initial = timestamp
     return render_to_string(
