@@ -43,6 +43,7 @@ Version counters in the cache make invalidation precise:
 import functools
 import hashlib
 import logging
+import pickle
 import re
 import secrets
 import threading
@@ -52,6 +53,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import django
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
@@ -75,6 +77,10 @@ CSRF_PLACEHOLDER = "__CSRF_TOKEN__"
 NONCE_PLACEHOLDER = "__CSP_NONCE__"
 CSRF_INPUT_RE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 NONCE_ATTR_RE = re.compile(r'( nonce=")[^"]*(")')
+
+# Stand-ins in kept parts for what each response fills in: characters no CSRF token or nonce holds.
+CSRF_STAND_IN = "[csrf token]"
+NONCE_STAND_IN = "[csp nonce]"
 
 # Cache keys are short on purpose: Django checks every character of every key on every lookup.
 CONTENT_KEY = "pv:content"
@@ -107,9 +113,10 @@ def rendering_files() -> list[Path]:
     return sorted(files)
 
 
-def fingerprint(files: list[Path], *, base: Path) -> str:
-    """A digest of the files' bytes and their paths within `base` (every host's checkout may sit elsewhere)."""
-    digest = hashlib.sha256()
+def fingerprint(files: list[Path], *, base: Path, extra: str = "") -> str:
+    """A digest of the files' bytes and their paths within `base` (every host's checkout may sit elsewhere),
+    and of `extra`."""
+    digest = hashlib.sha256(extra.encode() + b"\0")
     for path in files:
         name = path.relative_to(base) if path.is_relative_to(base) else path.name
         digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -119,7 +126,8 @@ def fingerprint(files: list[Path], *, base: Path) -> str:
 @functools.cache
 def release() -> str:
     """This release's fingerprint, part of every page, region and part key (worked out once per process)."""
-    return fingerprint(rendering_files(), base=Path(settings.BASE_DIR))
+    # Django's version too: it renders forms and widgets, and kept model instances are its pickles.
+    return fingerprint(rendering_files(), base=Path(settings.BASE_DIR), extra=django.get_version())
 
 
 def _first_version() -> int:
@@ -213,8 +221,16 @@ def cached_fragment(*, article, name: str, render: Callable[[], str], with_comme
     `render` must produce HTML that is the same for every reader (no tokens,
     nothing personal); it is our own template output, hence safe.
     """
+    return mark_safe(kept_for_article(article=article, name=name, make=render, with_comments=with_comments))
+
+
+def kept_for_article(*, article, name: str, make: Callable[[], Any], with_comments: bool = True) -> Any:
+    """What `make()` gives for this article (HTML, a model instance, None), kept like `cached_fragment`.
+
+    Treat what comes back as read-only: this process may hand the same object to other requests.
+    """
     scope = (CONTENT_KEY, _discussion_key(article.slug)) if with_comments else (CONTENT_KEY,)
-    return mark_safe(cached_part(scope=scope, key=f"{article.pk}:{name}", render=render))
+    return cached_part(scope=scope, key=f"{article.pk}:{name}", render=make)
 
 
 def cached_part(*, scope: tuple[str, ...], key: str, render: Callable[[], Any]) -> Any:
@@ -259,7 +275,9 @@ def _size_of(value) -> int:
         return sum(_size_of(item) for item in value.values())
     if isinstance(value, (list, tuple)):
         return sum(_size_of(item) for item in value)
-    return 64
+    if value is None or isinstance(value, (int, float, bool)):
+        return 64
+    return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))  # a model instance: its text counts
 
 
 def current_versions(*keys: str) -> str:

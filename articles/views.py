@@ -1,13 +1,15 @@
 """Pages readers use to find and read articles."""
 
+import copy
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -50,6 +52,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", {"latest": latest, "topics": Topic.objects.all()})
 
 
+def _article_to_read(slug: str) -> Article:
+    """A published (or scheduled) article for readers; 404 when there is none (a 404 is never kept)."""
+    found = Article.objects.filter(status=Article.Status.PUBLISHED, slug=slug).for_reading().first()
+    if found is None:
+        raise Http404("No article found matching the query")
+    return found
+
+
 @cache_for_readers(_article_page)
 @method_decorator(require_safe, name="dispatch")
 class ArticleDetailView(DetailView):
@@ -58,6 +68,18 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user).for_reading()
+
+    def get_object(self, queryset=None):
+        user = self.request.user
+        if queryset is not None or (user.is_active and user.is_staff):
+            return super().get_object(queryset)  # staff may see drafts: always from the database
+        slug = self.kwargs[self.slug_url_kwarg]
+        # A reader's article, with the people its page names, kept until any content changes. Kept
+        # whatever its publication time: that is checked below, so a scheduled article appears on time.
+        article = cached_part(scope=(CONTENT_KEY,), key=f"reading:{slug}", render=partial(_article_to_read, slug))
+        if not article.is_published:
+            raise Http404("No article found matching the query")
+        return copy.copy(article)  # the kept instance may serve other requests in this process
 
     def get_context_data(self, **kwargs):
         article = self.object

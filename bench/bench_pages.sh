@@ -8,7 +8,7 @@
 #              runs all its queries and renders every part, every comment included (as after a
 #              cache flush)
 #   ours-miss  PAGE_CACHE_SECONDS=0   the page cache holds nothing, so the view puts every page
-#              together (2 queries) from the parts it keeps: the article, the empty comment form,
+#              together (no query) from the parts it keeps: the article and its discussion settings, the comment form,
 #              the topic menu, the comment thread and the star widget (as when the page's cache
 #              entry expired or was evicted; after an approved comment the thread is rendered once
 #              more, after an edit the article)

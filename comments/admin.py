@@ -1,16 +1,11 @@
 """The moderation queue and the moderators' word lists."""
 
-from functools import partial
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-
-from articles.caching import invalidate_discussion
 
 from .forms import StaffReplyForm
 from .models import ArticleDiscussion, Comment, ModerationWord, Report, VerifiedEmail
@@ -159,11 +154,6 @@ class ArticleDiscussionAdmin(admin.ModelAdmin):
     list_filter = ["closed", "stays_open"]
     search_fields = ["article__title"]
     raw_id_fields = ["article"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Opening or closing comments changes the article page readers see.
-        transaction.on_commit(partial(invalidate_discussion, article=obj.article))
 
 
 @admin.register(VerifiedEmail)

@@ -3,9 +3,9 @@
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from articles.caching import live_region, shared_live_region
+from articles.caching import CSRF_STAND_IN, kept_for_article, live_region, shared_live_region
 from articles.models import Article
 from articles.views import absolute_url
 
@@ -51,7 +51,24 @@ def render_widget(*, article: Article, request: HttpRequest, canonical_url: str,
         figures = figures_for(article=article, voter_key=voter_key, user=user)
         html = render_region(figures=figures, canonical_url=canonical_url)
     region: SafeString = live_region(request, name="rating", slug=article.slug, html=html)
-    return render_to_string("ratings/_widget.html", {"article": article, "region": region, "csrf_token": csrf_token})
+    if not csrf_token or csrf_token == "NOTPROVIDED":
+        return render_to_string(
+            "ratings/_widget.html", {"article": article, "region": region, "csrf_token": csrf_token}
+        )
+    # The form around the region is the same for every reader but for its CSRF token: kept with
+    # stand-ins for both, filled in for this response (the token first: the region is not searched).
+    frame = kept_for_article(
+        article=article,
+        name="rating-form",
+        with_comments=False,
+        make=lambda: render_to_string(
+            "ratings/_widget.html", {"article": article, "region": REGION_STAND_IN, "csrf_token": CSRF_STAND_IN}
+        ),
+    )
+    return mark_safe(frame.replace(CSRF_STAND_IN, str(csrf_token)).replace(REGION_STAND_IN, region))  # ours
+
+
+REGION_STAND_IN = "[rating region]"
 
 
 def live_rating(request: HttpRequest, slug: str, *, personal: bool) -> str:

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.caching import cached_fragment
+from articles.caching import CSRF_STAND_IN, cached_fragment, kept_for_article
 from articles.models import Article
 from comments import forms  # forms.issue_timestamp looked up at call time (tests stand in for it)
 from comments.models import MAX_DEPTH, ArticleDiscussion, Comment, comments_closed
@@ -30,7 +30,8 @@ def comments_section(context, article: Article):
     """
     request = context["request"]
     own_ids = own_comment_ids(request)
-    discussion = ArticleDiscussion.objects.filter(article=article).first()
+    # Its settings are kept with its thread: saving or deleting them moves the discussion's version.
+    discussion = kept_for_article(article=article, name="discussion", make=partial(_discussion_of, article))
     closed = comments_closed(article, discussion)
     can_reply = not closed and article.is_published
     raw_page = request.GET.get("cpage", "")
@@ -76,8 +77,11 @@ def comments_section(context, article: Article):
     }
 
 
-# Stand-ins in the cached empty form: characters no CSRF token or signed timestamp can hold.
-CSRF_STAND_IN = "[csrf token]"
+def _discussion_of(article: Article) -> ArticleDiscussion | None:
+    return ArticleDiscussion.objects.filter(article=article).first()
+
+
+# Stand-in in the cached empty form: characters no signed timestamp holds (see CSRF_STAND_IN).
 TIMESTAMP_STAND_IN = "[served at]"
 
 
