@@ -721,12 +721,14 @@ class ReaderPageCacheMiddleware:
         cacheable, slug = _route(request.path_info)
         if not cacheable or (settings.SECURE_SSL_REDIRECT and not request.is_secure()):
             return None
-        request.get_host()  # an unknown Host is refused (400) on a hit too
+        host = request.get_host()  # an unknown Host is refused (400) on a hit too
         if slug is None:
             version_keys = [CONTENT_KEY, LISTS_KEY]
         else:
             version_keys = [CONTENT_KEY, _discussion_key(slug), _article_key(slug)]
-        page_key = f"pg:{release()}:{_digest(request.get_full_path(), 24)}"
+        # Without SITE_URL a page's canonical link and JSON-LD name the address it was asked for.
+        where = "" if settings.SITE_URL else f"{request.scheme}://{host}"
+        page_key = f"pg:{release()}:{_digest(where + request.get_full_path(), 24)}"
         live_keys = {name: _live_key(name, slug) for name in _live_renderers} if slug is not None else {}
         personal = _personal_regions(request) if live_keys else frozenset()
         shared_keys = [key for name, key in live_keys.items() if name not in personal]

@@ -170,7 +170,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["shared"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-shared"}
 else:
     CACHES["shared"] = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "headache_site.counter_cache.CounterDatabaseCache",
         "LOCATION": "shared_counters",
     }
 
@@ -490,7 +490,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # While Redis is down, rate limits and flood control count in the database
     # instead of being switched off (`manage.py createcachetable` makes the table).
     CACHES["shared-fallback"] = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "headache_site.counter_cache.CounterDatabaseCache",
         "LOCATION": "shared_counters",
     }
 

@@ -283,6 +283,16 @@ def test_a_cached_page_is_not_served_for_an_unknown_host(article, settings):
     assert response.status_code == 400
 
 
+def test_without_site_url_each_host_name_gets_its_own_canonical_link(article, settings):
+    settings.SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["health.example", "www.health.example"]
+    for host in ("health.example", "www.health.example"):
+        Client().get(article.get_absolute_url(), HTTP_HOST=host)
+        response = Client().get(article.get_absolute_url(), HTTP_HOST=host)
+        assert response["X-Page-Cache"] == "hit"
+        assert f'<link rel="canonical" href="http://{host}{article.get_absolute_url()}">' in response.content.decode()
+
+
 def test_head_requests_are_answered_from_the_cache_too(article):
     Client().get(article.get_absolute_url())
     response = Client().head(article.get_absolute_url())

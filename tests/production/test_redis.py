@@ -77,4 +77,4 @@ def test_without_redis_the_default_settings_keep_sessions_in_the_database(monkey
     values = settings_from_env(monkeypatch)
 
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
-    assert values["CACHES"]["shared"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert values["CACHES"]["shared"]["BACKEND"] == "headache_site.counter_cache.CounterDatabaseCache"
