@@ -3,12 +3,13 @@
 import datetime
 import os
 import shutil
+import threading
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from articles.caching import forget_local_copies
@@ -184,3 +185,25 @@ def page(browser_context):
     page = browser_context.new_page()
     page.set_default_timeout(10_000)
     return page
+
+
+def run_together(count: int, action) -> list:
+    """Run action(i) in `count` threads released at once; each closes its own connection."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def work(i):
+        try:
+            barrier.wait()
+            results[i] = action(i)
+        except Exception as error:
+            results[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

@@ -1,14 +1,13 @@
 """Rate-limit counters in the database (the embedded default, and while Redis is down) lose no count
 when several workers count at once."""
 
-import threading
-
 import pytest
 from django.core.cache import caches
-from django.db import connection, connections
+from django.db import connection
 
 from headache_site.clients import within_limits
 from headache_site.counter_cache import CounterDatabaseCache
+from tests.conftest import run_together
 
 THREADS = 6
 COUNTS_EACH = 15
@@ -27,27 +26,6 @@ def counters(settings):
     store.clear()
 
 
-def _at_once(work) -> list[BaseException]:
-    """Run `work` in THREADS threads, each with its own database connection, started together."""
-    start, errors = threading.Barrier(THREADS), []
-
-    def run():
-        try:
-            start.wait()
-            work()
-        except BaseException as error:  # reported by the test, not lost in the thread
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_counts_made_at_once_from_several_connections_all_land(counters):
     counters.set("hits", 0, timeout=60)
@@ -56,7 +34,7 @@ def test_counts_made_at_once_from_several_connections_all_land(counters):
         for _ in range(COUNTS_EACH):
             counters.incr("hits")
 
-    assert _at_once(count) == []
+    assert run_together(THREADS, lambda _: count()) == [None] * THREADS
     assert counters.get("hits") == THREADS * COUNTS_EACH
 
 
@@ -68,7 +46,7 @@ def test_a_limit_counted_in_the_database_lets_exactly_its_count_through(counters
         for _ in range(COUNTS_EACH):
             allowed.append(within_limits(scope="test", key="192.0.2.1", limits=[(20, 3600)]))
 
-    assert _at_once(post) == []
+    assert run_together(THREADS, lambda _: post()) == [None] * THREADS
     assert allowed.count(True) == 20
     assert allowed.count(False) == THREADS * COUNTS_EACH - 20
 

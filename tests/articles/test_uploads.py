@@ -28,6 +28,8 @@ def staff_without_article_permissions(db):
 # ------------------------------------------------------------------ who may use the editor
 
 
+# Marked: the users are fetched inside the test, so pytest-django would not know it needs the database.
+@pytest.mark.django_db
 @pytest.mark.parametrize("who", ["anonymous", "reader", "staff_without_article_permissions"])
 def test_only_editors_may_upload_or_preview(client, request, _media_root, who):
     if who != "anonymous":

@@ -1,38 +1,14 @@
 """Readers voting at the same moment, each thread with its own database connection."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from ratings.models import RatingSummary, Vote
+from tests.conftest import run_together
 
 from .conftest import vote_url
 
 READERS = 24
-
-
-def run_together(count: int, action) -> list:
-    """Run action(i) in `count` threads released at once; each closes its own connection."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def work(i):
-        try:
-            barrier.wait()
-            results[i] = action(i)
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
