@@ -23,8 +23,10 @@ one query, and that copy is never kept.
 
 Parts: when a page must be rendered, views put it together from parts kept
 under the counters of what they show (`cached_part`, `cached_fragment`,
-`shared_live_region`): the article, the empty comment form, the topic menu,
-the comment thread, the star widget.
+`kept_for_article`, `shared_live_region`, the `{% kept %}` tag): the
+article's record and text, its discussion settings, the empty comment form,
+the comment thread, the star widget and its form, the topic menu and the
+site's frame.
 
 A process keeps copies of the pages it served (`LocalPages`), of the parts
 and of the shared live regions, each tagged with the counters it was made under. With

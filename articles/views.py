@@ -69,10 +69,15 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user).for_reading()
 
-    def get_object(self, queryset=None):
+    @property
+    def _for_staff(self) -> bool:
+        """Staff may see drafts and always get the article as stored now, never a kept copy."""
         user = self.request.user
-        if queryset is not None or (user.is_active and user.is_staff):
-            return super().get_object(queryset)  # staff may see drafts: always from the database
+        return user.is_active and user.is_staff
+
+    def get_object(self, queryset=None):
+        if queryset is not None or self._for_staff:
+            return super().get_object(queryset)
         slug = self.kwargs[self.slug_url_kwarg]
         # A reader's article, with the people its page names, kept until any content changes. Kept
         # whatever its publication time: that is checked below, so a scheduled article appears on time.
@@ -105,8 +110,8 @@ class ArticleDetailView(DetailView):
                 "main": render_to_string("articles/_article_main.html", context),
             }
 
-        if is_preview or self.request.user.is_staff:
-            parts = render_parts()  # staff see exactly what is stored now, never a kept copy
+        if is_preview or self._for_staff:
+            parts = render_parts()
         else:
             # The same for every reader on this address (the host counts when SITE_URL is unset).
             parts = cached_part(
