@@ -47,11 +47,12 @@ import hashlib
 import logging
 import pickle
 import re
-import secrets
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -62,14 +63,14 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.csp import LazyNonce
-from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
 
+from headache_site.csrf import cookie_header, mask, masked_token, secret_from_cookie
 from headache_site.key_mirror import KeyMirror
 from headache_site.redis_cache import RedisCache
 
@@ -90,11 +91,11 @@ LISTS_KEY = "pv:lists"
 
 
 def _article_key(slug: str) -> str:
-    return "pv:a:" + _digest(slug, 20)
+    return "pv:a:" + _key_digest(slug, 20)
 
 
 def _discussion_key(slug: str) -> str:
-    return "pv:d:" + _digest(slug, 20)
+    return "pv:d:" + _key_digest(slug, 20)
 
 
 # What renders pages: a new release (templates, code, static files' hashed names) must not be
@@ -148,6 +149,10 @@ def _bump(*keys: str) -> None:
     mirror = _version_mirror()
     if mirror is not None:
         mirror.forget(keys)  # this process reads its own change at once; the others hear from Redis
+    already = _versions_read.get()
+    if already:
+        for key in keys:
+            already.pop(key, None)
 
 
 _mirrors: dict[tuple, KeyMirror] = {}
@@ -250,7 +255,7 @@ def cached_part(*, scope: tuple[str, ...], key: str, render: Callable[[], Any]) 
     versions = current_versions(*scope)
     if not versions:
         return render()
-    full_key = f"fr:{release()}:{versions}:{_digest(key, 24)}"
+    full_key = f"fr:{release()}:{versions}:{_key_digest(key, 24)}"
     copy = local_pages.get(full_key) if local_pages.max_bytes else None
     if copy is not None:
         return copy["value"]
@@ -282,12 +287,36 @@ def _size_of(value) -> int:
     return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))  # a model instance: its text counts
 
 
+# The counters read while one reader's page is put together (see `versions_read_once`).
+_versions_read: ContextVar[dict[str, str] | None] = ContextVar("versions_read", default=None)
+
+
+@contextmanager
+def versions_read_once():
+    """Within it, each version counter is read once and every part of the page uses that value.
+
+    For readers' GETs (ReaderPageCacheMiddleware): a page is put together
+    under one set of versions, at the cost of one read per counter instead of
+    one per part. A change made meanwhile reaches the next request, as it
+    would have if this one had come a moment earlier. Changes made within it
+    (`_bump`) are read again.
+    """
+    token = _versions_read.set({})
+    try:
+        yield
+    finally:
+        _versions_read.reset(token)
+
+
 def current_versions(*keys: str) -> str:
     """The version counters for `keys`, joined with dots ("" when the cache is unavailable).
 
     With Redis, this process's copy of the counters (kept current by Redis'
     invalidation broadcasts) answers without a round trip.
     """
+    already = _versions_read.get()
+    if already is not None and all(key in already for key in keys):
+        return ".".join([already[key] for key in keys])
     mirror = _version_mirror()
     try:
         known, epoch = mirror.known(keys) if mirror is not None else ({}, -1)
@@ -296,10 +325,13 @@ def current_versions(*keys: str) -> str:
         if missing and mirror is not None:
             mirror.remember({key: found[key] for key in missing if key in found}, epoch)
         found.update(known)
-        return ".".join(_read_versions(found, keys))
+        versions = _read_versions(found, keys)
     except Exception:
         logger.exception("page cache: versions unavailable")
         return ""
+    if already is not None:
+        already.update(zip(keys, versions, strict=True))
+    return ".".join(versions)
 
 
 def reader_may_share(request: HttpRequest) -> bool:
@@ -444,11 +476,17 @@ def _marker(name: str) -> str:
 
 
 def _live_key(name: str, slug: str) -> str:
-    return f"lv:{release()}:{name}:{_digest(slug, 20)}"
+    return f"lv:{release()}:{name}:{_key_digest(slug, 20)}"
 
 
 def _digest(text: str, size: int = 32) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:size]
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_digest(text: str, size: int) -> str:
+    """_digest for the short texts keys are made of (slugs, part names), which recur on every page."""
+    return _digest(text, size)
 
 
 # ---------------------------------------------------------------- per-reader tokens
@@ -457,74 +495,6 @@ _PLACEHOLDERS_RE = re.compile(f"({CSRF_PLACEHOLDER}|{NONCE_PLACEHOLDER}|<!--live
 _FRESH_RE = re.compile(r"__FRESH:(?P<name>[a-z]+):(?P<argument>[-\w]*)__")
 _CSRF_BYTES = CSRF_PLACEHOLDER.encode()
 _NONCE_BYTES = NONCE_PLACEHOLDER.encode()
-# Random characters from the CSRF alphabet at C speed: bytes 0-247 map evenly
-# onto the 62 characters (248 = 4 × 62), bytes 248-255 are dropped.
-_CSRF_TABLE = bytes.maketrans(bytes(range(4 * len(CSRF_ALLOWED_CHARS))), (CSRF_ALLOWED_CHARS * 4).encode())
-_CSRF_DROP = bytes(range(4 * len(CSRF_ALLOWED_CHARS), 256))
-_CSRF_INDEX = {char: n for n, char in enumerate(CSRF_ALLOWED_CHARS)}
-_CSRF_CHARS = frozenset(CSRF_ALLOWED_CHARS)
-
-
-def _csrf_string() -> str:
-    """CSRF_SECRET_LENGTH characters from Django's CSRF alphabet, uniformly random (secrets)."""
-    while True:
-        chars = secrets.token_bytes(CSRF_SECRET_LENGTH + 16).translate(_CSRF_TABLE, _CSRF_DROP)
-        if len(chars) >= CSRF_SECRET_LENGTH:
-            return chars[:CSRF_SECRET_LENGTH].decode()
-
-
-def _mask(secret: str) -> str:
-    """The secret masked with a fresh mask, as django.middleware.csrf masks it."""
-    mask = _csrf_string()
-    size = len(CSRF_ALLOWED_CHARS)
-    index = _CSRF_INDEX
-    return mask + "".join(CSRF_ALLOWED_CHARS[(index[s] + index[m]) % size] for s, m in zip(secret, mask, strict=True))
-
-
-def _csrf_secret_from(cookie: str | None) -> str:
-    """The secret in the reader's CSRF cookie if it is one Django issues (32 characters), else a new one."""
-    if cookie and len(cookie) == CSRF_SECRET_LENGTH and not set(cookie) - _CSRF_CHARS:
-        return cookie
-    return _csrf_string()
-
-
-def _csrf_cookie(secret: str) -> str:
-    """The Set-Cookie value CsrfViewMiddleware sends (renewed on every page with a form, as Django does)."""
-    max_age = settings.CSRF_COOKIE_AGE
-    parts = [f"{settings.CSRF_COOKIE_NAME}={secret}"]
-    if settings.CSRF_COOKIE_DOMAIN:
-        parts.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
-    if max_age is not None:
-        parts.append(f"expires={_expires(int(time.time()), max_age)}")
-    if settings.CSRF_COOKIE_HTTPONLY:
-        parts.append("HttpOnly")
-    if max_age is not None:
-        parts.append(f"Max-Age={max_age}")
-    parts.append(f"Path={settings.CSRF_COOKIE_PATH}")
-    if settings.CSRF_COOKIE_SAMESITE:
-        parts.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
-    if settings.CSRF_COOKIE_SECURE:
-        parts.append("Secure")
-    return "; ".join(parts)
-
-
-@functools.lru_cache(maxsize=4)
-def _expires(second: int, max_age: int) -> str:
-    return http_date(second + max_age)
-
-
-def _csrf_token(request: HttpRequest) -> str:
-    """What django.middleware.csrf.get_token gives, made without its slow per-character random choices.
-
-    The reader's secret comes from their cookie (read by CsrfViewMiddleware)
-    or is new; the token is the secret masked with a fresh mask, in Django's
-    format, so CsrfViewMiddleware accepts it (tests post with it).
-    """
-    secret = request.META.get("CSRF_COOKIE")
-    if secret is None:
-        secret = request.META["CSRF_COOKIE"] = _csrf_string()
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # (re)send the cookie, as get_token does
-    return _mask(secret)
 
 
 class _FreshValue:
@@ -659,9 +629,19 @@ PLAN_KEY = "headache.page_cache_plan"
 class _Plan:
     """What one request's page is stored under, and what the cache holds for it now."""
 
-    __slots__ = ("slug", "page_key", "page_version", "live_keys", "live_version", "entry", "regions", "personal")
+    __slots__ = (
+        "slug",
+        "page_key",
+        "page_version",
+        "live_keys",
+        "live_version",
+        "entry",
+        "regions",
+        "personal",
+        "versions",
+    )
 
-    def __init__(self, slug, page_key, page_version, live_keys, live_version, entry, regions, personal):
+    def __init__(self, slug, page_key, page_version, live_keys, live_version, entry, regions, personal, versions):
         self.slug = slug
         self.page_key = page_key
         self.page_version = page_version
@@ -670,6 +650,7 @@ class _Plan:
         self.entry = entry
         self.regions = regions
         self.personal = personal
+        self.versions = versions
 
 
 class _CachedPage:
@@ -702,9 +683,16 @@ class ReaderPageCacheMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request: HttpRequest):
+        if request.method not in {"GET", "HEAD"}:
+            return self.get_response(request)
+        with versions_read_once():
+            return self._serve(request)
+
+    def _serve(self, request: HttpRequest):
         plan = self._plan(request)
         if plan is None:
             return self.get_response(request)
+        _versions_read.get().update(plan.versions)  # the page's parts are made under the page's versions
         if plan.entry is not None:
             response = self._hit(request, plan, refresh=True)
             if response is not None:
@@ -777,7 +765,17 @@ class ReaderPageCacheMiddleware:
                 entry = self._shared_page(page_key, page_version)
         elif entry is not None and entry is not copy and local_pages.max_bytes:
             local_pages.put(page_key, entry)
-        return _Plan(slug, page_key, page_version, live_keys, live_version, entry, regions, personal)
+        return _Plan(
+            slug,
+            page_key,
+            page_version,
+            live_keys,
+            live_version,
+            entry,
+            regions,
+            personal,
+            dict(zip(version_keys, versions, strict=True)),
+        )
 
     def _shared_page(self, page_key: str, page_version: str) -> dict | None:
         try:
@@ -802,7 +800,7 @@ class ReaderPageCacheMiddleware:
                 response.headers[header] = value
         else:
             self.csrf.process_request(request)  # reads the reader's CSRF cookie, if any
-            content = page.content(_csrf_token(request) if page.needs_csrf else "")
+            content = page.content(masked_token(request) if page.needs_csrf else "")
             response = HttpResponse(content, headers={"Content-Length": str(len(content))})
             for header, value in page.headers:
                 response.headers[header] = value
@@ -988,9 +986,9 @@ class ReaderPageCacheApplication:
             body = page.content("")
             return "200 OK", [("Content-Length", str(len(body))), *page.headers, *extra], body
         # A page with a form: the reader's CSRF secret masked afresh, and the cookie renewed, as Django does.
-        secret = _csrf_secret_from(request.COOKIES.get(settings.CSRF_COOKIE_NAME))
-        body = page.content(_mask(secret))
-        headers = [("Content-Length", str(len(body))), *page.headers, *extra, ("Set-Cookie", _csrf_cookie(secret))]
+        secret = secret_from_cookie(request.COOKIES.get(settings.CSRF_COOKIE_NAME))
+        body = page.content(mask(secret))
+        headers = [("Content-Length", str(len(body))), *page.headers, *extra, ("Set-Cookie", cookie_header(secret))]
         return "200 OK", headers, body
 
 

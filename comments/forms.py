@@ -28,7 +28,7 @@ def _timestamp_in(second: int, article_id: int) -> str:
 
 
 def fresh_timestamp(article_id: str) -> str:
-    """issue_timestamp for a cached page's form, made once a second per article (it has one-second precision)."""
+    """issue_timestamp for a page's form, made once a second per article (it has one-second precision)."""
     return _timestamp_in(int(time.time()), int(article_id))
 
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_safe
 from articles.caching import refresh_live_regions
 from articles.models import Article
 from headache_site.clients import address_hash, client_address, within_limits
+from headache_site.csrf import masked_token
 
 from .forms import VoteForm
 from .models import MAX_SCORE
@@ -50,7 +50,7 @@ def figures(request: HttpRequest, slug: str) -> HttpResponse:
     if article is None:
         return JsonResponse({"error": NOT_FOUND}, status=404)
     current = figures_for(article=article, voter_key=voter_key_from(request), user=reader_account(request))
-    return JsonResponse({**current.as_json(), "csrf_token": get_token(request)})
+    return JsonResponse({**current.as_json(), "csrf_token": masked_token(request)})
 
 
 @never_cache

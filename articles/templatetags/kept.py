@@ -21,6 +21,10 @@ register = template.Library()
 
 
 class KeptNode(Node):
+    # Nothing to find inside: it holds no {% block %} (refused when parsed), so the walk that
+    # {% extends %} makes through the base template on every render need not go in.
+    child_nodelists = ()
+
     def __init__(self, nodelist: NodeList, name: FilterExpression):
         self.nodelist = nodelist
         self.name = name

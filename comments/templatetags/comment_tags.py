@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from articles.caching import CSRF_STAND_IN, cached_fragment, kept_for_article
 from articles.models import Article
-from comments import forms  # forms.issue_timestamp looked up at call time (tests stand in for it)
+from comments import forms  # forms.fresh_timestamp looked up at call time (tests stand in for it)
 from comments.models import MAX_DEPTH, ArticleDiscussion, Comment, comments_closed
 from comments.text import render_plain_text
 from comments.threads import comment_page
@@ -64,7 +64,7 @@ def comments_section(context, article: Article):
                 render=partial(_render_form, article=article, csrf_token=CSRF_STAND_IN, timestamp=TIMESTAMP_STAND_IN),
             )
             form_html = form_html.replace(CSRF_STAND_IN, str(csrf_token)).replace(
-                TIMESTAMP_STAND_IN, forms.issue_timestamp(article_id=article.pk)
+                TIMESTAMP_STAND_IN, forms.fresh_timestamp(article.pk)
             )
         else:
             form_html = _render_form(article=article, csrf_token=csrf_token, reply_to=reply_to)

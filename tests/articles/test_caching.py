@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import caching
-from articles.caching import _csrf_string, invalidate_content
+from articles.caching import invalidate_content
 from articles.models import ContributorProfile
 from comments.models import Comment
 from comments.moderation import approve_comment
+from headache_site.csrf import random_string
 from ratings.voting import cast_vote, new_voter_key
 from tests.comments.conftest import form_data, make_comment
 
@@ -239,7 +240,7 @@ def test_a_hit_reuses_the_readers_csrf_cookie_and_the_token_passes_the_check(art
 
 
 def test_csrf_secrets_for_cached_pages_are_random_strings_of_djangos_alphabet():
-    secrets = [_csrf_string() for _ in range(2000)]
+    secrets = [random_string() for _ in range(2000)]
     assert len(set(secrets)) == len(secrets)
     assert all(len(secret) == CSRF_SECRET_LENGTH and set(secret) <= set(CSRF_ALLOWED_CHARS) for secret in secrets)
     # Every character of the alphabet turns up, about equally often (64,000 draws, ~1,032 each).
@@ -391,3 +392,38 @@ def test_a_renamed_topic_or_author_profile_shows_on_cached_pages_however_it_was_
 
     assert "Cluster headache and its cousins" in html
     assert "Dr Ada Example" in html
+
+
+def _counter_reads(monkeypatch) -> list[str]:
+    """The version counters fetched from the cache, in order, one entry per counter per fetch."""
+    fetched = []
+    get_many = caching.cache.get_many
+
+    def counting(keys, *args, **kwargs):
+        fetched.extend(key for key in keys if key.startswith("pv:"))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(caching.cache, "get_many", counting)
+    return fetched
+
+
+def test_a_page_the_cache_must_render_reads_each_version_counter_once(article, monkeypatch):
+    Client().get(article.get_absolute_url())  # parts kept
+    invalidate_content()  # the page and every part must be made again, under the new version
+    fetched = _counter_reads(monkeypatch)
+
+    page = Client().get(article.get_absolute_url())
+
+    assert page["X-Page-Cache"] == "miss" and article.title in page.content.decode()
+    # The page cache's lookup reads the article's counters; its eleven parts use what it read.
+    assert fetched and len(fetched) == len(set(fetched)), fetched
+
+
+def test_a_change_made_while_a_page_is_put_together_is_read_again(db):
+    with caching.versions_read_once():
+        before = caching.current_versions(caching.CONTENT_KEY)
+        assert caching.current_versions(caching.CONTENT_KEY) == before
+        invalidate_content()
+        after = caching.current_versions(caching.CONTENT_KEY)
+    assert after != before
+    assert caching.current_versions(caching.CONTENT_KEY) == after

@@ -164,7 +164,7 @@ def test_each_reader_gets_their_own_token_and_a_form_served_now(article):
     issue = forms.issue_timestamp
     long_ago = time.time() - 600
     with mock.patch.object(
-        forms, "issue_timestamp", lambda *, article_id: issue(article_id=article_id, issued_at=long_ago)
+        forms, "fresh_timestamp", lambda article_id: issue(article_id=int(article_id), issued_at=long_ago)
     ):
         first, _ = read(article.get_absolute_url())  # the empty form is kept now
     reader = Client(enforce_csrf_checks=True)

@@ -22,7 +22,7 @@ issue = forms.issue_timestamp
 def rendered_ten_minutes_ago():
     """The page is rendered (and cached) with a form served ten minutes ago."""
     return mock.patch.object(
-        forms, "issue_timestamp", lambda *, article_id: issue(article_id=article_id, issued_at=TEN_MINUTES_AGO)
+        forms, "fresh_timestamp", lambda article_id: issue(article_id=int(article_id), issued_at=TEN_MINUTES_AGO)
     )
 
 
