@@ -43,6 +43,10 @@ def medical_web_page(*, article, canonical_url: str, site_name: str) -> dict:
 
 
 def as_script(data: dict) -> SafeString:
-    """A <script type="application/ld+json"> element; the JSON is escaped so it cannot break out."""
-    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    """A <script type="application/ld+json"> element; the JSON is escaped so it cannot break out.
+
+    ASCII only (other characters as JSON's \\u escapes), so the page part holding it can be kept as
+    ASCII (articles.caching.ascii_html).
+    """
+    payload = json.dumps(data, cls=DjangoJSONEncoder).translate(_SCRIPT_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')

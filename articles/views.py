@@ -15,12 +15,13 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from .caching import CONTENT_KEY, cache_for_readers, cached_part
+from .caching import CONTENT_KEY, ascii_html, cache_for_readers, cached_part
 from .models import Article, Topic
 from .structured_data import as_script, medical_web_page
 
@@ -106,8 +107,11 @@ class ArticleDetailView(DetailView):
                 "references": list(article.references.all()),
             }
             return {
-                "head": render_to_string("articles/_article_head.html", context),
-                "main": render_to_string("articles/_article_main.html", context),
+                # The page's <title> and description too, so a page put together from parts is all ASCII.
+                "title": ascii_html(format_html("{} &middot; {}", article.title, settings.SITE_NAME)),
+                "description": ascii_html(conditional_escape(article.summary)),
+                "head": ascii_html(render_to_string("articles/_article_head.html", context)),
+                "main": ascii_html(render_to_string("articles/_article_main.html", context)),
             }
 
         if is_preview or self._for_staff:

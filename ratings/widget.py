@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.caching import CSRF_STAND_IN, kept_for_article, live_region, shared_live_region
+from articles.caching import CSRF_STAND_IN, ascii_html, kept_for_article, live_region, shared_live_region
 from articles.models import Article
 from articles.views import absolute_url
 
@@ -61,8 +61,10 @@ def render_widget(*, article: Article, request: HttpRequest, canonical_url: str,
         article=article,
         name="rating-form",
         with_comments=False,
-        make=lambda: render_to_string(
-            "ratings/_widget.html", {"article": article, "region": REGION_STAND_IN, "csrf_token": CSRF_STAND_IN}
+        make=lambda: ascii_html(
+            render_to_string(
+                "ratings/_widget.html", {"article": article, "region": REGION_STAND_IN, "csrf_token": CSRF_STAND_IN}
+            )
         ),
     )
     return mark_safe(frame.replace(CSRF_STAND_IN, str(csrf_token)).replace(REGION_STAND_IN, region))  # ours

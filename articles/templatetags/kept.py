@@ -15,7 +15,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.template.loader_tags import BlockNode
 from django.utils.safestring import SafeString, mark_safe
 
-from ..caching import CONTENT_KEY, NONCE_STAND_IN, cached_part
+from ..caching import CONTENT_KEY, NONCE_STAND_IN, ascii_html, cached_part
 
 register = template.Library()
 
@@ -38,7 +38,7 @@ class KeptNode(Node):
 
         def render() -> str:
             with context.push(csp_nonce=NONCE_STAND_IN):
-                return self.nodelist.render(context)
+                return ascii_html(self.nodelist.render(context))
 
         html = cached_part(scope=(CONTENT_KEY,), key=f"kept:{self.name.resolve(context)}", render=render)
         return mark_safe(html.replace(NONCE_STAND_IN, nonce))  # our own template output

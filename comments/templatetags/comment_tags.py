@@ -7,9 +7,9 @@ from django.core.paginator import Page
 from django.db.models import Count, QuerySet
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
-from articles.caching import CSRF_STAND_IN, cached_fragment, kept_for_article
+from articles.caching import CSRF_STAND_IN, ascii_html, cached_fragment, kept_for_article
 from articles.models import Article
 from comments import forms  # forms.fresh_timestamp looked up at call time (tests stand in for it)
 from comments.models import MAX_DEPTH, ArticleDiscussion, Comment, comments_closed
@@ -20,13 +20,15 @@ from comments.views import own_comment_ids
 register = template.Library()
 
 
-@register.inclusion_tag("comments/_section.html", takes_context=True)
-def comments_section(context, article: Article):
+@register.simple_tag(takes_context=True)
+def comments_section(context, article: Article) -> SafeString:
     """Everything the section needs, in a bounded number of queries whatever the number of comments.
 
-    The approved thread is the same for every reader who has nothing awaiting
-    moderation, so it is rendered once and kept until the article's comments
-    change; a reader with their own pending comment gets it rendered for them.
+    The section (approved thread and empty form) is the same for every reader
+    who has nothing awaiting moderation and is not replying, but for its CSRF
+    token and the form's "served at" time: it is kept with stand-ins for both,
+    filled in for this response, until the article's comments change. A
+    reader with their own pending comment gets the thread rendered for them.
     """
     request = context["request"]
     own_ids = own_comment_ids(request)
@@ -36,6 +38,8 @@ def comments_section(context, article: Article):
     can_reply = not closed and article.is_published
     raw_page = request.GET.get("cpage", "")
     page_number = raw_page if raw_page.isdigit() else "1"
+    reply_to = _reply_target(article, request.GET.get("replyto")) if can_reply else None
+    csrf_token = context.get("csrf_token")
 
     def render_thread() -> str:
         page = comment_page(article=article, own_ids=own_ids, page=page_number)
@@ -44,45 +48,61 @@ def comments_section(context, article: Article):
             {"article": article, "page": page, "closed": closed, "can_reply": can_reply, "own_ids": set(own_ids)},
         )
 
+    def render_section(*, thread: str, form: str, csrf_token, has_comments: bool) -> str:
+        return render_to_string(
+            "comments/_section.html",
+            {
+                "thread": mark_safe(thread),  # our own template output
+                "has_comments": has_comments,
+                "closed": closed,
+                "form": mark_safe(form),  # our own template output
+                "csrf_token": csrf_token,
+            },
+        )
+
+    if not own_ids and reply_to is None and csrf_token:
+
+        def render_shared() -> tuple[str, str]:
+            thread = render_thread()
+            form = _render_form(article=article, csrf_token=CSRF_STAND_IN, timestamp=TIMESTAMP_STAND_IN)
+            html = render_section(
+                thread=THREAD_STAND_IN,
+                form=form if can_reply else "",
+                csrf_token=CSRF_STAND_IN,
+                has_comments=_has_comments(thread),
+            )
+            before, after = html.split(THREAD_STAND_IN)
+            return ascii_html(before + thread), ascii_html(after)  # the stand-ins are all after the thread
+
+        thread_part, rest = kept_for_article(
+            article=article, name=f"section:{page_number}:{int(can_reply)}:{int(closed)}", make=render_shared
+        )
+        if CSRF_STAND_IN in rest:  # a form: this reader's token (and CSRF cookie)
+            rest = rest.replace(CSRF_STAND_IN, str(csrf_token))
+        return mark_safe(thread_part + rest.replace(TIMESTAMP_STAND_IN, forms.fresh_timestamp(article.pk)))  # ours
     if own_ids:
-        thread = mark_safe(render_thread())  # our own template output
+        thread = render_thread()
     else:
         thread = cached_fragment(
             article=article, name=f"thread:{page_number}:{int(can_reply)}:{int(closed)}", render=render_thread
         )
-    csrf_token = context.get("csrf_token")
-    form_html = ""
-    if can_reply:
-        reply_to = _reply_target(article, request.GET.get("replyto"))
-        if reply_to is None and csrf_token:
-            # The empty form is the same for every reader but for its CSRF token and "served at"
-            # time: kept with stand-ins for both, which are filled in for this response.
-            form_html = cached_fragment(
-                article=article,
-                name="form",
-                with_comments=False,
-                render=partial(_render_form, article=article, csrf_token=CSRF_STAND_IN, timestamp=TIMESTAMP_STAND_IN),
-            )
-            form_html = form_html.replace(CSRF_STAND_IN, str(csrf_token)).replace(
-                TIMESTAMP_STAND_IN, forms.fresh_timestamp(article.pk)
-            )
-        else:
-            form_html = _render_form(article=article, csrf_token=csrf_token, reply_to=reply_to)
-    return {
-        "thread": thread,
-        "has_comments": 'class="comment-list"' in thread,
-        "closed": closed,
-        "form": mark_safe(form_html),  # our own template output
-        "csrf_token": csrf_token,
-    }
+    form = _render_form(article=article, csrf_token=csrf_token, reply_to=reply_to) if can_reply else ""
+    return mark_safe(
+        render_section(thread=thread, form=form, csrf_token=csrf_token, has_comments=_has_comments(thread))
+    )  # our own template output
+
+
+def _has_comments(thread: str) -> bool:
+    return 'class="comment-list"' in thread
 
 
 def _discussion_of(article: Article) -> ArticleDiscussion | None:
     return ArticleDiscussion.objects.filter(article=article).first()
 
 
-# Stand-in in the cached empty form: characters no signed timestamp holds (see CSRF_STAND_IN).
+# Stand-ins in the kept section: characters no signed timestamp (or rendered thread) holds (see CSRF_STAND_IN).
 TIMESTAMP_STAND_IN = "[served at]"
+THREAD_STAND_IN = "[comment thread]"
 
 
 def _render_form(*, article: Article, csrf_token, reply_to: Comment | None = None, timestamp: str | None = None) -> str:

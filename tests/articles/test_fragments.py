@@ -4,6 +4,8 @@ menu and the site's frame. A page the cache does not hold is put together from t
 no part is ever out of date or carries another reader's token."""
 
 import datetime
+import html
+import json
 import re
 import time
 from unittest import mock
@@ -355,3 +357,36 @@ def test_each_reader_gets_their_own_nonce_in_the_kept_frame(article):
 def test_what_is_kept_for_every_page_cannot_hold_a_token_or_a_block(inside):
     with pytest.raises(TemplateSyntaxError, match="shared by every page and reader"):
         Template('{% load kept %}{% kept "frame" %}' + inside + "{% endkept %}")
+
+
+def test_kept_parts_are_ascii_and_read_as_the_characters_they_stand_for(make_article, topic, author_user):
+    ContributorProfile.objects.update_or_create(user=author_user, defaults={"display_name": "Zoë Ångström"})
+    article = make_article("Cluster headache – a 🧠 guide", topics=[topic], summary="Attacks “like a hot poker”.")
+    make_comment(article, name="Siân", body="Très utile — merci ★")
+    read(article.get_absolute_url())  # the parts are kept now
+
+    page, queries = read(article.get_absolute_url())
+
+    assert queries == 0 and page.isascii()
+    text = html.unescape(page)
+    for written in (
+        "Cluster headache – a 🧠 guide",
+        "“like a hot poker”",
+        "Zoë Ångström",
+        "Siân",
+        "Très utile — merci ★",
+    ):
+        assert written in text
+    assert "<title>Cluster headache &#8211; a &#129504; guide &middot; " in page
+    structured = json.loads(page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+    assert structured["headline"] == "Cluster headache – a 🧠 guide"
+    assert structured["author"]["name"] == "Zoë Ångström"
+
+
+@pytest.mark.parametrize("element", ["script", "style", "SCRIPT"])
+def test_html_with_other_characters_in_a_script_or_style_is_kept_as_it_is(element):
+    inside = f'<p>café</p><{element} type="text/plain">"naïve"</{element}>'
+    assert caching.ascii_html(inside) == inside
+    assert caching.ascii_html('<p title="café">crème</p><script>"ok"</script>') == (
+        '<p title="caf&#233;">cr&#232;me</p><script>"ok"</script>'
+    )

@@ -14,7 +14,7 @@ def test_widget_is_a_form_with_fieldset_legend_and_five_labelled_radios(client, 
     for n in range(1, 6):
         assert f'<input class="rating-input" type="radio" name="score" value="{n}" id="rating-score-{n}">' in html
         assert (
-            f'<label class="rating-star" for="rating-score-{n}"><span aria-hidden="true">★</span>'
+            f'<label class="rating-star" for="rating-score-{n}"><span aria-hidden="true">&#9733;</span>'
             f'<span class="visually-hidden">Rate {n} out of 5</span></label>'
         ) in html
     assert html.count('type="radio" name="score"') == 5
