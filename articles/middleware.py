@@ -1,8 +1,11 @@
-"""Old addresses keep working: a 404 whose path is a known old address becomes a 301 to the article."""
+"""Old addresses keep working (a 404 whose path is a known old address becomes a 301 to the article), and an
+article's history records who changed it."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponsePermanentRedirect
+from simple_history.middleware import HistoryRequestMiddleware as RequestForHistory
 
 from .models import Redirect
 
@@ -41,3 +44,21 @@ class RedirectFallbackMiddleware:
         if target == request.path:
             return response
         return HttpResponsePermanentRedirect(target)
+
+
+class HistoryRequestMiddleware:
+    """django-simple-history's request middleware, for requests that may come from someone signed in.
+
+    It lets an article's history record who changed it (`request.user`). A
+    request without a session cookie is no one's, which the history records
+    without it just the same, so readers' requests skip it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.with_request_for_history = RequestForHistory(get_response)
+
+    def __call__(self, request: HttpRequest):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return self.with_request_for_history(request)
+        return self.get_response(request)

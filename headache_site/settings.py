@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "headache_site.security.ContentSecurityPolicyMiddleware",  # Django's, its policy text built once
     "articles.middleware.RedirectFallbackMiddleware",
 ]
 
@@ -398,7 +398,7 @@ INSTALLED_APPS += ["wordpress"]
 
 # Revisions of articles and their references (who, when, what changed): django-simple-history.
 INSTALLED_APPS += ["simple_history"]
-MIDDLEWARE += ["simple_history.middleware.HistoryRequestMiddleware"]
+MIDDLEWARE += ["articles.middleware.HistoryRequestMiddleware"]  # who changed an article, in its history
 # Days ahead that count as "review soon due" (admin index, `manage.py review_due`).
 ARTICLE_REVIEW_SOON_DAYS = env_int("ARTICLE_REVIEW_SOON_DAYS", 30)
 
@@ -521,7 +521,7 @@ if DATABASE_REPLICA_URL:
 
 # Every HTML response's policy carries a nonce (see headache_site/security.py).
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1,
+    MIDDLEWARE.index("headache_site.security.ContentSecurityPolicyMiddleware") + 1,
     "headache_site.security.NonceOnEveryPageMiddleware",
 )
 # A NUL character in an address is refused (400) before any view or query sees it

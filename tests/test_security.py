@@ -5,8 +5,11 @@ import re
 import pytest
 from django.http import JsonResponse
 from django.urls import path, reverse
+from django.utils.csp import CSP, LazyNonce, build_policy
+from django.views.decorators.csp import csp_override
 
 from headache_site.clients import client_address
+from headache_site.security import ContentSecurityPolicyMiddleware, policy
 from headache_site.urls import urlpatterns as site_urlpatterns
 
 
@@ -105,6 +108,46 @@ def test_each_response_gets_a_fresh_nonce(client, article):
     policies = {client.get(article.get_absolute_url())["Content-Security-Policy"] for _ in range(2)}
 
     assert len(policies) == 2
+
+
+CSP_CONFIGS = [
+    {"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.NONCE], "frame-ancestors": [CSP.NONE]},
+    {"default-src": {CSP.SELF, "https://cdn.example"}, "upgrade-insecure-requests": True, "img-src": False},
+    {"style-src": [CSP.NONCE], "report-uri": "/csp-report/"},
+]
+
+
+@pytest.mark.parametrize("config", CSP_CONFIGS)
+def test_the_kept_policy_text_is_what_django_builds(config):
+    for nonce in ("Zm9vYmFy-_x", None, ""):
+        assert policy(config, nonce) == build_policy(config, nonce)
+    unused = LazyNonce()  # a nonce nothing asked for: no nonce source, as Django does
+    assert policy(config, unused) == build_policy(config, unused) and not unused
+
+
+def test_a_changed_policy_setting_is_seen_at_once(client, settings, article):
+    settings.PAGE_CACHE_SECONDS = 0
+    first = client.get(article.get_absolute_url())["Content-Security-Policy"]
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": [CSP.SELF, "https://images.example"]}
+    second = client.get(article.get_absolute_url())["Content-Security-Policy"]
+    settings.SECURE_CSP["img-src"].append("https://more.example")  # changed in place: seen too
+    third = client.get(article.get_absolute_url())["Content-Security-Policy"]
+
+    assert "images.example" not in first
+    assert "img-src 'self' https://images.example;" in second
+    assert "img-src 'self' https://images.example https://more.example;" in third
+    assert re.search(r"script-src 'self' 'nonce-[\w-]+'", third)
+
+
+def test_a_view_s_own_policy_wins(rf):
+
+    @csp_override({"default-src": [CSP.NONE]})
+    def view(request):
+        return JsonResponse({})
+
+    request = rf.get("/")
+    middleware = ContentSecurityPolicyMiddleware(view)
+    assert middleware(request)["Content-Security-Policy"] == "default-src 'none'"
 
 
 def test_signing_in_sets_http_only_same_site_cookies(client, editor):
