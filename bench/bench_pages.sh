@@ -8,10 +8,10 @@
 #              runs all its queries and renders every part, every comment included (as after a
 #              cache flush)
 #   ours-miss  PAGE_CACHE_SECONDS=0   the page cache holds nothing, so the view puts every page
-#              together (no query) from the parts it keeps: the article and its discussion settings, the comment form,
-#              the topic menu, the comment thread and the star widget (as when the page's cache
-#              entry expired or was evicted; after an approved comment the thread is rendered once
-#              more, after an edit the article)
+#              together (no query) from the parts it keeps: the article and its discussion settings,
+#              the site's frame and topic menu, the comment section (thread and forms) and the star
+#              widget (as when the page's cache entry expired or was evicted; after an approved
+#              comment the section is rendered once more, after an edit the article)
 #   ours-vote  FRAGMENT_CACHE_SECONDS=0   the page comes from the cache but its star widget
 #              is rendered again for every request (one query), as when the widget's cache
 #              entry is missing (a vote through the form renders it for the cache at once)
