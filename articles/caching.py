@@ -234,7 +234,7 @@ def cached_fragment(*, article, name: str, render: Callable[[], str], with_comme
     )
 
 
-_RAW_TEXT_RE = re.compile(r"<(script|style)\b[^>]*>(.*?)</\1", re.S | re.I)
+_RAW_TEXT_RE = re.compile(r"<(?:script|style)\b[^>]*>(.*?)</(?:script|style)", re.S | re.I)
 
 
 def ascii_html(html: str) -> str:
@@ -249,7 +249,7 @@ def ascii_html(html: str) -> str:
     so HTML holding other characters there is returned unchanged (our JSON-LD
     is ASCII: as_script).
     """
-    if html.isascii() or any(not found[2].isascii() for found in _RAW_TEXT_RE.finditer(html)):
+    if html.isascii() or any(not found[1].isascii() for found in _RAW_TEXT_RE.finditer(html)):
         return html
     return html.encode("ascii", "xmlcharrefreplace").decode("ascii")
 

@@ -10,7 +10,7 @@ each response.
 """
 
 from django import template
-from django.template.base import FilterExpression, Node, NodeList
+from django.template.base import Node, NodeList
 from django.template.defaulttags import CsrfTokenNode
 from django.template.loader_tags import BlockNode
 from django.utils.safestring import SafeString, mark_safe
@@ -25,9 +25,9 @@ class KeptNode(Node):
     # {% extends %} makes through the base template on every render need not go in.
     child_nodelists = ()
 
-    def __init__(self, nodelist: NodeList, name: FilterExpression):
+    def __init__(self, nodelist: NodeList, name: str):
         self.nodelist = nodelist
-        self.name = name
+        self.key = f"kept:{name}"
 
     def render(self, context) -> SafeString:
         if context.get("request") is None:
@@ -40,15 +40,15 @@ class KeptNode(Node):
             with context.push(csp_nonce=NONCE_STAND_IN):
                 return ascii_html(self.nodelist.render(context))
 
-        html = cached_part(scope=(CONTENT_KEY,), key=f"kept:{self.name.resolve(context)}", render=render)
+        html = cached_part(scope=(CONTENT_KEY,), key=self.key, render=render)
         return mark_safe(html.replace(NONCE_STAND_IN, nonce))  # our own template output
 
 
 @register.tag
 def kept(parser, token) -> KeptNode:
     bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError(f'{bits[0]} takes one argument, its name: {{% kept "header" %}}')
+    if len(bits) != 2 or len(bits[1]) < 3 or bits[1][0] not in "'\"" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError(f'{bits[0]} takes one argument, its name in quotes: {{% kept "header" %}}')
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
     for kind in (BlockNode, CsrfTokenNode):
@@ -56,4 +56,4 @@ def kept(parser, token) -> KeptNode:
             raise template.TemplateSyntaxError(
                 f"{bits[0]}: what is kept is shared by every page and reader, {kind.__name__} is not"
             )
-    return KeptNode(nodelist, parser.compile_filter(bits[1]))
+    return KeptNode(nodelist, bits[1][1:-1])

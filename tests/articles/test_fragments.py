@@ -359,6 +359,12 @@ def test_what_is_kept_for_every_page_cannot_hold_a_token_or_a_block(inside):
         Template('{% load kept %}{% kept "frame" %}' + inside + "{% endkept %}")
 
 
+@pytest.mark.parametrize("tag", ["{% kept %}", "{% kept frame %}", '{% kept "a" "b" %}', '{% kept "" %}'])
+def test_what_is_kept_is_named_with_one_quoted_name(tag):
+    with pytest.raises(TemplateSyntaxError, match="its name in quotes"):
+        Template("{% load kept %}" + tag + "{% endkept %}")
+
+
 def test_kept_parts_are_ascii_and_read_as_the_characters_they_stand_for(make_article, topic, author_user):
     ContributorProfile.objects.update_or_create(user=author_user, defaults={"display_name": "Zoë Ångström"})
     article = make_article("Cluster headache – a 🧠 guide", topics=[topic], summary="Attacks “like a hot poker”.")
@@ -383,9 +389,9 @@ def test_kept_parts_are_ascii_and_read_as_the_characters_they_stand_for(make_art
     assert structured["author"]["name"] == "Zoë Ångström"
 
 
-@pytest.mark.parametrize("element", ["script", "style", "SCRIPT"])
+@pytest.mark.parametrize("element", ["script", "style", "SCRIPT", "Script"])
 def test_html_with_other_characters_in_a_script_or_style_is_kept_as_it_is(element):
-    inside = f'<p>café</p><{element} type="text/plain">"naïve"</{element}>'
+    inside = f'<p>café</p><{element} type="text/plain">"naïve"</{element.lower()}>'
     assert caching.ascii_html(inside) == inside
     assert caching.ascii_html('<p title="café">crème</p><script>"ok"</script>') == (
         '<p title="caf&#233;">cr&#232;me</p><script>"ok"</script>'

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import set_script_prefix
 from django.utils import timezone
 
 from articles.models import Article, Reference, Topic, add_months, readable_slug
@@ -276,3 +277,15 @@ def test_topics_are_listed_by_name():
     Topic.objects.create(name="Cluster headache", slug="cluster")
 
     assert [t.name for t in Topic.objects.all()] == ["Cluster headache", "Tension headache"]
+
+
+def test_an_articles_address_follows_the_script_prefix_and_the_url_configuration(article, settings):
+    assert article.get_absolute_url() == f"/articles/{article.slug}/"
+    set_script_prefix("/health/")  # the site served under a sub-path
+    try:
+        assert article.get_absolute_url() == f"/health/articles/{article.slug}/"
+    finally:
+        set_script_prefix("/")
+    settings.ROOT_URLCONF = "tests.articles.prefixed_urls"
+    assert article.get_absolute_url() == f"/read/articles/{article.slug}/"
+    assert article.topics.first().get_absolute_url().startswith("/read/topics/")
