@@ -24,9 +24,9 @@ one query, and that copy is never kept.
 Parts: when a page must be rendered, views put it together from parts kept
 under the counters of what they show (`cached_part`, `cached_fragment`,
 `kept_for_article`, `shared_live_region`, the `{% kept %}` tag): the
-article's record and text, its discussion settings, the empty comment form,
-the comment thread, the star widget and its form, the topic menu and the
-site's frame.
+article's record and text, its discussion settings, the comment section
+(thread and forms), the star widget and its form, the topic menu and the
+site's frame. Kept HTML is stored as ASCII (`ascii_html`).
 
 A process keeps copies of the pages it served (`LocalPages`), of the parts
 and of the shared live regions, each tagged with the counters it was made under. With

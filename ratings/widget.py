@@ -56,7 +56,8 @@ def render_widget(*, article: Article, request: HttpRequest, canonical_url: str,
             "ratings/_widget.html", {"article": article, "region": region, "csrf_token": csrf_token}
         )
     # The form around the region is the same for every reader but for its CSRF token: kept with
-    # stand-ins for both, filled in for this response (the token first: the region is not searched).
+    # stand-ins for the token and the region, filled in for this response (the token first, so the
+    # region's HTML is never searched).
     frame = kept_for_article(
         article=article,
         name="rating-form",

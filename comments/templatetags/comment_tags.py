@@ -22,7 +22,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def comments_section(context, article: Article) -> SafeString:
-    """Everything the section needs, in a bounded number of queries whatever the number of comments.
+    """The comment section's HTML, in a bounded number of queries whatever the number of comments.
 
     The section (approved thread and empty form) is the same for every reader
     who has nothing awaiting moderation and is not replying, but for its CSRF
@@ -64,10 +64,14 @@ def comments_section(context, article: Article) -> SafeString:
 
         def render_shared() -> tuple[str, str]:
             thread = render_thread()
-            form = _render_form(article=article, csrf_token=CSRF_STAND_IN, timestamp=TIMESTAMP_STAND_IN)
+            form = (
+                _render_form(article=article, csrf_token=CSRF_STAND_IN, timestamp=TIMESTAMP_STAND_IN)
+                if can_reply
+                else ""
+            )
             html = render_section(
                 thread=THREAD_STAND_IN,
-                form=form if can_reply else "",
+                form=form,
                 csrf_token=CSRF_STAND_IN,
                 has_comments=_has_comments(thread),
             )
