@@ -1,25 +1,20 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .caching import CONTENT_KEY, cached_part
+from .caching import SITE, fragment_version, is_shared
 from .models import Topic
 
 
-def topic_menu() -> list[dict[str, str]]:
-    """The header's topic menu, read from the database once per content version."""
-    return cached_part(
-        scope=(CONTENT_KEY,),
-        key="topic-menu",
-        render=lambda: [
-            {"name": topic.name, "get_absolute_url": topic.get_absolute_url()}
-            for topic in Topic.objects.only("name", "slug")
-        ],
-    )
-
-
 def site(request):
-    """Site-wide values every page's header and footer need (the topic menu only when a page shows it)."""
+    """Site-wide values every page needs; `shared_page`: rendered for every anonymous reader (articles/caching.py).
+
+    Only shared pages use {% cache %} fragments: a page rendered for one person (staff, a reader with a
+    comment awaiting moderation) shows everything as it is stored now.
+    """
     return {
+        "shared_page": is_shared(request),
         "site_name": settings.SITE_NAME,
-        "nav_topics": SimpleLazyObject(topic_menu),
+        "nav_topics": SimpleLazyObject(lambda: list(Topic.objects.only("name", "slug"))),
+        "site_version": SimpleLazyObject(lambda: fragment_version(SITE)),
+        "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
     }

@@ -139,6 +139,10 @@ class ArticleQuerySet(models.QuerySet):
         """What readers may see: published, with a publication time that has passed."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published with a publication time still to come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def in_topic(self, topic):
         return self.filter(topics=topic)
 

@@ -16,13 +16,14 @@ sign-off to the new text and is recorded.
 import datetime
 import hashlib
 import unicodedata
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .caching import invalidate_content
+from .caching import purge_article_page
 from .checks import check_article
 from .models import Article, ArticleEvent, Redirect, add_months
 
@@ -80,7 +81,7 @@ def after_edit(*, article: Article, by, old_slug: str = "") -> list:
     Returns the content-check findings.
     """
     with transaction.atomic():
-        transaction.on_commit(invalidate_content)
+        transaction.on_commit(partial(purge_article_page, article, text=True))
         if old_slug and old_slug != article.slug:
             redirect_old_slug(article=article, old_slug=old_slug)
         article.content_fingerprint = clinical_fingerprint(article)
@@ -121,7 +122,7 @@ def _may_edit(user, article: Article) -> bool:
 
 
 def _record(*, article: Article, by, action: str, from_status: str, note: str = "", **fields) -> ArticleEvent:
-    transaction.on_commit(invalidate_content)
+    transaction.on_commit(partial(purge_article_page, article, text=True))
     return ArticleEvent.objects.create(
         article=article, actor=by, action=action, from_status=from_status, to_status=article.status, note=note, **fields
     )

@@ -1,42 +1,42 @@
-import re
 from functools import partial
 
 from django.apps import AppConfig
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-TIMESTAMP_FIELD_RE = re.compile(r'<input type="hidden" name="timestamp" value="([^"]+)"')
+# Like the articles app's: readers' pages follow the models' signals, so a comment or discussion
+# changed anywhere (the admin's delete, a command, the shell) reaches them too.
 
 
 def _discussion_changed(*, instance, **kwargs) -> None:
-    """Opening or closing comments (saved or deleted settings) changes the article page readers see."""
-    from articles.caching import invalidate_discussion
+    """A comment shown or hidden, or comments opened or closed: the article's page and its thread."""
+    from articles.caching import purge_article_page
     from articles.models import Article
 
     try:
         article = instance.article
     except Article.DoesNotExist:
-        return  # deleted with its article, which already moved every page's version
-    transaction.on_commit(partial(invalidate_discussion, article=article))
+        return  # deleted with its article, which purged its page
+    transaction.on_commit(partial(purge_article_page, article, comments=True))
+
+
+def _comment_changed(*, instance, created: bool = False, **kwargs) -> None:
+    if created and not instance.is_approved:
+        return  # a new comment awaiting moderation shows on no shared page
+    _discussion_changed(instance=instance)
 
 
 class CommentsConfig(AppConfig):
     name = "comments"
 
     def ready(self):
-        from articles.caching import register_fresh_value
+        from articles import reader
 
-        from .forms import fresh_timestamp, timestamp_article
-        from .models import ArticleDiscussion
+        from .forms import reader_form_state
+        from .models import ArticleDiscussion, Comment
 
         for signal in (post_save, post_delete):
             signal.connect(_discussion_changed, sender=ArticleDiscussion, dispatch_uid=f"discussion-{signal}")
-
-        # The comment form's signed "served at" time must be this reader's, not the time the page was
-        # cached: the cache fills in a fresh one for every response (see COMMENTS_MIN_SECONDS).
-        register_fresh_value(
-            "stamp",
-            pattern=TIMESTAMP_FIELD_RE,
-            argument_of=timestamp_article,
-            make=fresh_timestamp,
-        )
+            signal.connect(_comment_changed, sender=Comment, dispatch_uid=f"comment-{signal}")
+        # The comment form on a shared page has no "served at" time: the reader request gives it one.
+        reader.register("comments", reader_form_state)

@@ -1,6 +1,5 @@
 """The "Leave a Comment" form: its fields, messages for people, and the spam defences it carries."""
 
-import functools
 import time
 
 from django import forms
@@ -16,30 +15,23 @@ RESUBMIT_MESSAGE = (
 )
 
 
-def issue_timestamp(*, article_id: int, issued_at: float | None = None) -> str:
-    """A signed note of when the form was served, and for which article."""
+# A comment sent from the "confirm your comment" page (no JavaScript, so no token on the shared page) was
+# written before that page was served: its own click needs only this long.
+CONFIRM_MIN_SECONDS = 1
+
+
+def issue_timestamp(*, article_id: int, issued_at: float | None = None, confirming: bool = False) -> str:
+    """A signed note of when the form was served, for which article, and whether as a confirmation."""
     issued_at = time.time() if issued_at is None else issued_at
-    return signing.dumps({"a": article_id, "t": int(issued_at)}, salt=TIMESTAMP_SALT)
+    data = {"a": article_id, "t": int(issued_at)}
+    if confirming:
+        data["c"] = 1
+    return signing.dumps(data, salt=TIMESTAMP_SALT)
 
 
-@functools.lru_cache(maxsize=256)
-def _timestamp_in(second: int, article_id: int) -> str:
-    return issue_timestamp(article_id=article_id, issued_at=second)
-
-
-def fresh_timestamp(article_id: str) -> str:
-    """issue_timestamp for a page's form, made once a second per article (it has one-second precision)."""
-    return _timestamp_in(int(time.time()), int(article_id))
-
-
-def timestamp_article(value: str) -> str | None:
-    """The article id a timestamp was issued for (its signature checked; its age not), as text."""
-    try:
-        data = signing.loads(value, salt=TIMESTAMP_SALT)
-    except signing.BadSignature:
-        return None
-    article_id = data.get("a") if isinstance(data, dict) else None
-    return str(article_id) if isinstance(article_id, int) else None
+def reader_form_state(request, article) -> dict:
+    """For the reader request (articles/reader.py): a fresh "served at" time for the shared page's form."""
+    return {"timestamp": issue_timestamp(article_id=article.pk)}
 
 
 class PlainTextField(forms.CharField):
@@ -94,12 +86,15 @@ class CommentForm(forms.Form):
     timestamp = forms.CharField(widget=forms.HiddenInput, error_messages={"required": RESUBMIT_MESSAGE})
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args, article, shared: bool = False, confirming: bool = False, **kwargs):
+        """`shared`: the form of a shared page, whose "served at" time its script fills in (articles/reader.py)."""
         self.article = article
         super().__init__(*args, **kwargs)
-        self.fields["timestamp"].initial = issue_timestamp(article_id=article.pk)
+        if not shared:
+            self.fields["timestamp"].initial = issue_timestamp(article_id=article.pk, confirming=confirming)
         self.parent_comment = None
         self.seconds_on_page = 0.0
+        self.min_seconds = settings.COMMENTS_MIN_SECONDS
 
     def clean_timestamp(self):
         value = self.cleaned_data["timestamp"]
@@ -110,6 +105,8 @@ class CommentForm(forms.Form):
         if not isinstance(data, dict) or data.get("a") != self.article.pk or not isinstance(data.get("t"), int):
             raise forms.ValidationError(RESUBMIT_MESSAGE, code="stale")
         self.seconds_on_page = max(0.0, time.time() - data["t"])
+        if data.get("c") == 1:
+            self.min_seconds = min(self.min_seconds, CONFIRM_MIN_SECONDS)
         return value
 
     def clean_parent(self):

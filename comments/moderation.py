@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from articles.caching import invalidate_discussion
+from articles.caching import purge_article_page
 from articles.models import Article
 
 from . import emails
@@ -151,6 +151,7 @@ def post_comment(
     confirm_email: bool = False,
     honeypot_filled: bool = False,
     seconds_on_page: float,
+    min_seconds: int | None = None,
 ) -> tuple[Comment, Decision]:
     """Store a reader's comment with its decision; mail moderators (and the reader) once it is committed."""
     submission = Submission(
@@ -164,7 +165,7 @@ def post_comment(
     decision = decide(
         submission,
         rules=current_rules(),
-        min_seconds=settings.COMMENTS_MIN_SECONDS,
+        min_seconds=settings.COMMENTS_MIN_SECONDS if min_seconds is None else min_seconds,
         max_links=settings.COMMENTS_MAX_LINKS,
         auto_approve_verified=settings.COMMENTS_AUTO_APPROVE_VERIFIED,
     )
@@ -195,7 +196,7 @@ def post_comment(
 
 def _refresh_page_after_commit(comment: Comment) -> None:
     """What readers see of this article changed: its cached page goes once the change is committed."""
-    transaction.on_commit(partial(invalidate_discussion, article=comment.article))
+    transaction.on_commit(partial(purge_article_page, comment.article, comments=True))
 
 
 def approve_comment(*, comment: Comment, moderator=None) -> Comment:

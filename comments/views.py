@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from headache_site.clients import address_hash, client_address, within_limits
+from headache_site.security import confirm_without_token
 
 from .emails import read_verification_token
 from .forms import CommentForm
@@ -43,13 +44,38 @@ def comment_location(request: HttpRequest, comment: Comment) -> str:
     return f"{comment.article.get_absolute_url()}{query}#{comment.anchor}"
 
 
-def _form_page(request, *, article, form, status, message="") -> HttpResponse:
+CONFIRM_MESSAGE = (
+    "Your browser sent this comment without the page's security check (it happens when JavaScript is off), "
+    "so it is not sent yet. Check it, then post it."
+)
+FORM_FIELDS = ("name", "email", "body", "notify_on_approval", "confirm_email", "website", "parent")
+
+
+def _form_page(request, *, article, form, status, message="", confirming=False) -> HttpResponse:
     form.refresh_timestamp()
-    return render(
-        request, "comments/form_page.html", {"article": article, "form": form, "message": message}, status=status
+    context = {"article": article, "form": form, "message": message, "confirming": confirming}
+    return render(request, "comments/form_page.html", context, status=status)
+
+
+def confirm_comment(request: HttpRequest, article_id: int) -> HttpResponse:
+    """A comment sent without a CSRF token (no JavaScript on a shared page): shown back, one click from sent."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    if comments_closed(article, ArticleDiscussion.objects.filter(article=article).first()):
+        return render(request, "comments/closed.html", {"article": article}, status=403)
+    sent = {name: request.POST.get(name) for name in FORM_FIELDS if name in request.POST}
+    form = CommentForm(article=article, confirming=True, initial=sent)
+    return _form_page(request, article=article, form=form, status=403, message=CONFIRM_MESSAGE, confirming=True)
+
+
+def confirm_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A report sent without a CSRF token: the comment shown with a button that reports it."""
+    comment = get_object_or_404(
+        Comment.objects.approved().select_related("article"), pk=pk, article__in=Article.objects.published()
     )
+    return render(request, "comments/confirm_report.html", {"comment": comment}, status=403)
 
 
+@confirm_without_token(confirm_comment)
 @require_POST
 def post(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.published(), pk=article_id)
@@ -74,6 +100,7 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
         confirm_email=data["confirm_email"],
         honeypot_filled=bool(data["website"].strip()),
         seconds_on_page=form.seconds_on_page,
+        min_seconds=form.min_seconds,
     )
     remember_own_comment(request, comment)
     if comment.is_approved:
@@ -95,6 +122,7 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(comment_location(request, comment))
 
 
+@confirm_without_token(confirm_report)
 @require_POST
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(

@@ -1,29 +1,52 @@
-"""Django's Redis cache backend, keeping one redis-py client per connection pool.
+"""Django's Redis cache for pages and fragments, which steps aside while Redis cannot be reached.
 
-Django's RedisCacheClient builds a new `redis.Redis` object for every cache
-call; each one copies redis-py's table of about 170 response callbacks, which
-costs more CPU than the round trip to Redis itself (about 0.2 ms a call on
-this project's benchmark machine). A redis-py client is thread-safe and its
-pool notices a fork, so one client per pool is enough.
+Cached pages and {% cache %} fragments are copies: without Redis the site
+renders them again rather than answering 500. After a failed call this
+process treats the cache as empty for OUTAGE_SECONDS before it tries Redis
+again, so an outage costs each request at most one timeout, not one per
+fragment. The rate-limit counters ("shared") keep Django's plain backend:
+they must notice the outage and count in the database instead.
 """
 
-from django.core.cache.backends import redis as django_redis
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+OUTAGE_SECONDS = 5
 
 
-class RedisCacheClient(django_redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
+class CopiesRedisCache(RedisCache):
+    _down_until = 0.0
 
-    def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
-        return client
+    def _guard(self, call, default):
+        if time.monotonic() < self._down_until:
+            return default
+        try:
+            return call()
+        except RedisError:
+            logger.warning("Redis cache unreachable: rendering without it for %d s", OUTAGE_SECONDS, exc_info=True)
+            self._down_until = time.monotonic() + OUTAGE_SECONDS
+            return default
 
+    def get(self, key, default=None, version=None):
+        return self._guard(lambda: super(CopiesRedisCache, self).get(key, default, version), default)
 
-class RedisCache(django_redis.RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = RedisCacheClient
+    def get_many(self, keys, version=None):
+        return self._guard(lambda: super(CopiesRedisCache, self).get_many(keys, version), {})
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._guard(lambda: super(CopiesRedisCache, self).set(key, value, timeout, version), None)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(lambda: super(CopiesRedisCache, self).set_many(data, timeout, version), list(data))
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(lambda: super(CopiesRedisCache, self).add(key, value, timeout, version), False)
+
+    def delete(self, key, version=None):
+        return self._guard(lambda: super(CopiesRedisCache, self).delete(key, version), False)

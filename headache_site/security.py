@@ -1,72 +1,12 @@
-"""Security glue that belongs to no single app."""
+"""Security glue that belongs to no single app: the NUL guard and what a refused form post shows."""
 
-import copy
+from collections.abc import Callable
 
-from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import HttpResponse, JsonResponse
-from django.middleware import csp
-from django.middleware.csp import get_nonce
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import REASON_CSRF_TOKEN_MISSING, REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
-from django.utils.csp import CSP, build_policy
-
-# A nonce no policy can hold (a header value has no NUL), replaced by each response's own.
-_NONCE_STAND_IN = "\x00"
-# id(config) -> (a copy of the config, its policy with the stand-in nonce, its policy without a nonce)
-_policies: dict[int, tuple[dict, str, str]] = {}
-
-
-def policy(config: dict, nonce) -> str:
-    """What django.utils.csp.build_policy(config, nonce) gives, built once per configuration.
-
-    Django builds each policy from its settings for every response; here the
-    text is kept per configuration (compared by value, so a changed setting is
-    seen) and only the nonce is filled in.
-    """
-    kept = _policies.get(id(config))
-    if kept is None or kept[0] != config:
-        kept = (copy.deepcopy(config), build_policy(config, _NONCE_STAND_IN), build_policy(config, None))
-        if len(_policies) > 32:
-            _policies.clear()
-        _policies[id(config)] = kept
-    return kept[1].replace(_NONCE_STAND_IN, str(nonce)) if nonce else kept[2]
-
-
-class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
-    """Django's, with each policy's text built once (see `policy`); otherwise the same steps."""
-
-    def process_response(self, request, response):
-        nonce = get_nonce(request)
-        unset = object()
-        if (config := getattr(response, "_csp_config", unset)) is unset:  # a view's @csp_override wins
-            config = settings.SECURE_CSP
-        if (report_only := getattr(response, "_csp_ro_config", unset)) is unset:
-            report_only = settings.SECURE_CSP_REPORT_ONLY
-        for header, chosen in ((CSP.HEADER_ENFORCE, config), (CSP.HEADER_REPORT_ONLY, report_only)):
-            if chosen and header not in response:  # a header the view set itself is left alone
-                response.headers[str(header)] = policy(chosen, nonce)
-        return response
-
-
-class NonceOnEveryPageMiddleware:
-    """Make every HTML response's Content-Security-Policy carry a fresh nonce.
-
-    Django only adds the nonce to the header once something used it; pages
-    without inline scripts (the admin, error pages) would otherwise get a
-    policy without one. Listed after ContentSecurityPolicyMiddleware, so it
-    sees the response first.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if response.get("Content-Type", "").startswith("text/html"):
-            nonce = get_nonce(request)
-            if nonce is not None:
-                str(nonce)
-        return response
+from django.urls import Resolver404, resolve
 
 
 class RefuseNulCharactersMiddleware:
@@ -94,9 +34,40 @@ CSRF_MESSAGE = (
 )
 
 
-def csrf_failure(request, reason: str = "") -> HttpResponse:
-    """A refused form post explains itself, and gives back the reader's text so nothing is lost."""
+def confirm_without_token(confirm: Callable[..., HttpResponse]) -> Callable:
+    """Mark a form view: a post refused only for want of a valid CSRF token gets `confirm` instead.
+
+    Shared pages carry no token (their script fetches one), so a reader
+    without JavaScript posts without it. CsrfViewMiddleware still refuses
+    that post; `confirm(request, *args, **kwargs)` then shows what they sent
+    in a form with a fresh token (Django's), and one more click stores it.
+    Posts from another site (a wrong Origin or Referer) get the plain refusal.
+    """
+
+    def mark(view: Callable) -> Callable:
+        view.confirm_without_token = confirm
+        return view
+
+    return mark
+
+
+def _confirmation(request: HttpRequest, reason: str) -> HttpResponse | None:
+    token_only = reason in (REASON_NO_CSRF_COOKIE, REASON_CSRF_TOKEN_MISSING) or reason.startswith("CSRF token from")
+    if not token_only or request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    confirm = getattr(match.func, "confirm_without_token", None)
+    return None if confirm is None else confirm(request, *match.args, **match.kwargs)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form post: a page to confirm it (see confirm_without_token), or a refusal that keeps the text."""
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"error": CSRF_MESSAGE}, status=403)
+    if (confirmation := _confirmation(request, reason)) is not None:
+        return confirmation
     kept_text = request.POST.get("body", "") if request.method == "POST" else ""
     return render(request, "403_csrf.html", {"message": CSRF_MESSAGE, "kept_text": kept_text}, status=403)

@@ -84,12 +84,19 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETags and 304s for every page, shared or not
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "headache_site.security.ContentSecurityPolicyMiddleware",  # Django's, its policy text built once
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A NUL character in an address is refused (400) before any view or query sees it
+    # (PostgreSQL refuses text with one); inside the CSP middleware, so the 400 is hardened too.
+    "headache_site.security.RefuseNulCharactersMiddleware",
     "articles.middleware.RedirectFallbackMiddleware",
+    "articles.middleware.HistoryRequestMiddleware",  # who changed an article, in its history
+    # django-axes: see "login protection" below.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "headache_site.urls"
@@ -102,7 +109,6 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "headache_site.csrf.csrf",  # Django's token, drawn faster (its own processor runs first)
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -150,13 +156,20 @@ def cache_from_url(url: str) -> dict:
     scheme = urlsplit(url).scheme
     if scheme in {"redis", "rediss"}:
         return {
-            "BACKEND": "headache_site.redis_cache.RedisCache",
+            # Pages and fragments are copies: while Redis is unreachable they are rendered instead.
+            "BACKEND": "headache_site.redis_cache.CopiesRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "health"),
             "TIMEOUT": 300,
         }
     if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "site"}
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "site",
+            # Purge times and fragments live here; a flood of pages must never push them out (pages
+            # have an alias of their own).
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {url!r}.")
@@ -164,11 +177,22 @@ def cache_from_url(url: str) -> dict:
 
 CACHE_URL = env_str("CACHE_URL", "locmem://")
 CACHES = {"default": cache_from_url(CACHE_URL)}
+# Shared pages kept by Django's cache middleware (articles/caching.py), apart from the rest, so that many
+# addresses (search queries, a crawler's made-up query strings) only push out other pages.
+CACHES["pages"] = {**CACHES["default"], "OPTIONS": {"MAX_ENTRIES": 2_000}}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-pages"}
+elif CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["pages"]["LOCATION"] = "pages"
 # Rate limits and flood control must be counted where every worker process
 # sees the same figure: Redis when configured, otherwise a database table
 # (never the per-process local-memory cache).
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    CACHES["shared"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-shared"}
+    CACHES["shared"] = {
+        **CACHES["default"],
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",  # an outage must show, see below
+        "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-shared",
+    }
 else:
     CACHES["shared"] = {
         "BACKEND": "headache_site.counter_cache.CounterDatabaseCache",
@@ -284,7 +308,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 X_FRAME_OPTIONS = "DENY"
 
-# Only our own origin; scripts carry the per-request nonce or come from 'self'.
+# Only our own origin. Readers' pages load scripts from files ('self'); the admin's inline parts carry
+# Django's per-request nonce, which only pages that use it get.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -398,34 +423,66 @@ INSTALLED_APPS += ["wordpress"]
 
 # Revisions of articles and their references (who, when, what changed): django-simple-history.
 INSTALLED_APPS += ["simple_history"]
-MIDDLEWARE += ["articles.middleware.HistoryRequestMiddleware"]  # who changed an article, in its history
 # Days ahead that count as "review soon due" (admin index, `manage.py review_due`).
 ARTICLE_REVIEW_SOON_DAYS = env_int("ARTICLE_REVIEW_SOON_DAYS", 30)
 
-# ---------------------------------------------------------------- page cache
+# ---------------------------------------------------------------- shared pages and the caches in front
 
-# Seconds anonymous readers may be served a cached home, topic or article page
-# (invalidated explicitly on every change; 0 turns the page cache off).
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
-# Seconds the rendered comment thread of an article is kept (versioned: a new or
-# removed comment replaces it at once; 0 renders it on every page view).
-FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
-# Megabytes of recently served pages each process keeps a copy of, so that a hit
-# fetches only the version counters from the cache (0 turns the copies off).
-PAGE_CACHE_LOCAL_MB = env_int("PAGE_CACHE_LOCAL_MB", 16)
-# With Redis: each process keeps the page-cache version counters too, and Redis
-# tells it the moment one changes (CLIENT TRACKING, broadcast mode), so a hit
-# needs no round trip. 0: read the counters from Redis on every request.
-PAGE_CACHE_TRACKING = env_int("PAGE_CACHE_TRACKING", 1) > 0
-# A reader who sends any of these cookies gets a page rendered for them alone:
-# a session (staff; a reader whose comment awaits moderation), a flash message.
-# (A reader who voted gets the cached page with only the star widget rendered
-# for them: the ratings app registers its reader cookie for that region.)
-SESSION_COOKIE_NAME = "sessionid"
-PAGE_CACHE_PERSONAL_COOKIES = (SESSION_COOKIE_NAME, "messages")
-# Shared pages are answered before any other middleware (sessions,
-# authentication, the view) runs; stored pages keep the whole stack's headers.
-MIDDLEWARE.insert(0, "articles.caching.ReaderPageCacheMiddleware")
+# Seconds Varnish, a CDN or Django's own cache may keep a page every anonymous reader shares (s-maxage):
+# pages are purged when what they show changes, so this only bounds a purge that never arrives.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 86400)
+# Seconds a reader's browser may reuse such a page without asking again (max-age).
+BROWSER_CACHE_SECONDS = env_int("BROWSER_CACHE_SECONDS", 60)
+# Seconds a {% cache %} fragment (the comment thread, an article's text) is kept; its key changes with
+# the content, so this only bounds memory.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 86400)
+if min(PAGE_CACHE_SECONDS, BROWSER_CACHE_SECONDS, FRAGMENT_CACHE_SECONDS) < 0:
+    raise ImproperlyConfigured(
+        "PAGE_CACHE_SECONDS, BROWSER_CACHE_SECONDS and FRAGMENT_CACHE_SECONDS cannot be negative."
+    )
+# One page is purged from the caches in front at most once in this many seconds, however often it changes.
+try:
+    PURGE_INTERVAL = float(env_str("PURGE_INTERVAL", "1"))
+except ValueError:
+    raise ImproperlyConfigured("PURGE_INTERVAL must be a number of seconds, e.g. 1 or 0.5.") from None
+
+
+def frontend_caches() -> dict[str, dict]:
+    """The caches in front that get purges (articles/frontend_cache.py), from the environment."""
+    caches = {}
+    if purge_urls := env_list("PURGE_URLS"):  # each Varnish, e.g. http://10.0.0.5:6081
+        for url in purge_urls:
+            if urlsplit(url).scheme not in {"http", "https"}:
+                raise ImproperlyConfigured(f"PURGE_URLS must list http:// addresses of Varnish servers, not {url!r}.")
+        caches["varnish"] = {"BACKEND": "articles.frontend_cache.VarnishBackend", "URLS": purge_urls}
+    if zone := env_str("CLOUDFLARE_ZONE_ID"):
+        if not env_str("CLOUDFLARE_API_TOKEN"):
+            raise ImproperlyConfigured("CLOUDFLARE_ZONE_ID needs CLOUDFLARE_API_TOKEN (a token allowed to purge).")
+        caches["cloudflare"] = {
+            "BACKEND": "articles.frontend_cache.CloudflareBackend",
+            "ZONE_ID": zone,
+            "API_TOKEN": env_str("CLOUDFLARE_API_TOKEN"),
+            "API_URL": env_str("CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"),
+        }
+    if service := env_str("FASTLY_SERVICE_ID"):
+        if not env_str("FASTLY_API_TOKEN"):
+            raise ImproperlyConfigured("FASTLY_SERVICE_ID needs FASTLY_API_TOKEN (a token allowed to purge).")
+        caches["fastly"] = {
+            "BACKEND": "articles.frontend_cache.FastlyBackend",
+            "SERVICE_ID": service,
+            "API_TOKEN": env_str("FASTLY_API_TOKEN"),
+            "API_URL": env_str("FASTLY_API_URL", "https://api.fastly.com"),
+        }
+    if distribution := env_str("CLOUDFRONT_DISTRIBUTION_ID"):
+        caches["cloudfront"] = {
+            "BACKEND": "articles.frontend_cache.CloudFrontBackend",
+            "DISTRIBUTION_ID": distribution,
+            "ENDPOINT_URL": env_str("CLOUDFRONT_ENDPOINT_URL"),
+        }
+    return caches
+
+
+FRONTEND_CACHES = frontend_caches()
 
 # ---------------------------------------------------------------- production wiring
 # Object storage, Redis timeouts and fallbacks, sessions, JSON logs and read
@@ -483,7 +540,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
         REDIS_SOCKET_TIMEOUT = float(env_str("REDIS_SOCKET_TIMEOUT", "1"))
     except ValueError:
         raise ImproperlyConfigured("REDIS_SOCKET_TIMEOUT must be a number of seconds, e.g. 1 or 0.5.") from None
-    for alias in ("default", "shared"):
+    for alias in ("default", "pages", "shared"):
         CACHES[alias]["OPTIONS"] = {
             "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
             "socket_timeout": REDIS_SOCKET_TIMEOUT,
@@ -517,25 +574,13 @@ if DATABASE_REPLICA_URL:
     DATABASE_ROUTERS = ["headache_site.db_routers.ReplicaRouter"]
     MIDDLEWARE.insert(1, "headache_site.db_routers.replica_for_readers")
 
-# ---------------------------------------------------------------- login protection and CSP nonce
+# ---------------------------------------------------------------- login protection
 
-# Every HTML response's policy carries a nonce (see headache_site/security.py).
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("headache_site.security.ContentSecurityPolicyMiddleware") + 1,
-    "headache_site.security.NonceOnEveryPageMiddleware",
-)
-# A NUL character in an address is refused (400) before any view or query sees it
-# (PostgreSQL refuses text with one); inside the CSP middleware, so the 400 is hardened too.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("headache_site.security.NonceOnEveryPageMiddleware") + 1,
-    "headache_site.security.RefuseNulCharactersMiddleware",
-)
 # django-axes: lock a user name (from any address) and an address (for any
 # user name) after repeated failed sign-ins, until an administrator resets it
 # (Admin → Axes → Access attempts, or `manage.py axes_reset`) or the
 # cool-off passes. The lockout answer is the same whether or not the user exists.
 INSTALLED_APPS += ["axes"]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.conf import settings
 
 
 class RatingsConfig(AppConfig):
@@ -7,10 +6,10 @@ class RatingsConfig(AppConfig):
     verbose_name = "Ratings"
 
     def ready(self):
-        from articles.caching import register_live_region
+        from articles import reader
 
-        from .widget import live_rating
+        from .readers import reader_figures
 
-        # A vote re-renders only the star widget of a cached article page; a reader who
-        # voted gets the cached page with the widget rendered for them (their vote checked).
-        register_live_region("rating", live_rating, personal_cookies=(settings.RATINGS_VOTER_COOKIE_NAME,))
+        # A shared article page shows the figures it was rendered with; the reader request
+        # gives the live ones and this reader's own vote.
+        reader.register("rating", reader_figures)

@@ -33,3 +33,10 @@ def remember_voter(response: HttpResponse, *, voter_key: str) -> None:
         httponly=True,
         samesite="Lax",
     )
+
+
+def reader_figures(request: HttpRequest, article) -> dict:
+    """For the reader request (articles/reader.py): the live figures and this reader's own score."""
+    from .voting import figures_for
+
+    return figures_for(article=article, voter_key=voter_key_from(request), user=reader_account(request)).as_json()

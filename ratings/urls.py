@@ -5,6 +5,5 @@ from . import views
 app_name = "ratings"
 
 urlpatterns = [
-    path("<str:slug>/", views.figures, name="figures"),
     path("<str:slug>/vote/", views.rate, name="rate"),
 ]

@@ -1,25 +1,20 @@
-"""The vote endpoint (form post or fetch) and the small JSON endpoint the widget refreshes from."""
-
-from functools import partial
+"""The vote endpoint (form post or fetch), and the page that confirms a vote sent without a CSRF token."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
-from articles.caching import refresh_live_regions
 from articles.models import Article
 from headache_site.clients import address_hash, client_address, within_limits
-from headache_site.csrf import masked_token
+from headache_site.security import confirm_without_token
 
 from .forms import VoteForm
 from .models import MAX_SCORE
 from .readers import reader_account, remember_voter, voter_key_from
-from .voting import cast_vote, figures_for, new_voter_key
+from .voting import cast_vote, new_voter_key
 
 NOT_FOUND = "There is no published article at this address, so it cannot be rated."
 TOO_MANY = "You have sent a lot of ratings in a short time. Please wait a few minutes and try again."
@@ -42,32 +37,40 @@ def published_article(slug: str) -> Article | None:
     return Article.objects.published().only("pk", "slug", "title").filter(slug=slug).first()
 
 
-@require_safe
-@never_cache
-def figures(request: HttpRequest, slug: str) -> HttpResponse:
-    """Fresh figures, the reader's own score and a CSRF token: cached article pages stay correct."""
+def _valid_vote(request: HttpRequest, slug: str) -> tuple[Article | None, VoteForm | None, HttpResponse | None]:
+    """The article and the checked form, or the refusal to send instead."""
     article = published_article(slug)
     if article is None:
-        return JsonResponse({"error": NOT_FOUND}, status=404)
-    current = figures_for(article=article, voter_key=voter_key_from(request), user=reader_account(request))
-    return JsonResponse({**current.as_json(), "csrf_token": masked_token(request)})
+        return None, None, refuse(request, message=NOT_FOUND, status=404)
+    try:
+        form = VoteForm(request.POST)
+        valid = form.is_valid()
+    except RequestDataTooBig:
+        return article, None, refuse(request, message=TOO_BIG, status=413, article=article)
+    if not valid:
+        return article, None, refuse(request, message=form.errors["score"][0], status=400, article=article)
+    return article, form, None
 
 
+def confirm_vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """A vote sent without a CSRF token (no JavaScript on a shared page): the same vote, one click from saved."""
+    article, form, refusal = _valid_vote(request, slug)
+    if refusal is not None:
+        return refusal
+    context = {"article": article, "score": form.cleaned_data["score"], "max_score": MAX_SCORE}
+    return render(request, "ratings/confirm.html", context, status=403)
+
+
+@confirm_without_token(confirm_vote)
 @never_cache
 def rate(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         response = refuse(request, message=POST_ONLY, status=405)
         response["Allow"] = "POST"
         return response
-    article = published_article(slug)
-    if article is None:
-        return refuse(request, message=NOT_FOUND, status=404)
-    try:
-        form = VoteForm(request.POST)
-    except RequestDataTooBig:
-        return refuse(request, message=TOO_BIG, status=413, article=article)
-    if not form.is_valid():
-        return refuse(request, message=form.errors["score"][0], status=400, article=article)
+    article, form, refusal = _valid_vote(request, slug)
+    if refusal is not None:
+        return refusal
     address = client_address(request)
     limits = [(settings.RATINGS_RATE_LIMIT, settings.RATINGS_RATE_WINDOW)]
     if not within_limits(scope="vote", key=address_hash(address), limits=limits):
@@ -78,8 +81,6 @@ def rate(request: HttpRequest, slug: str) -> HttpResponse:
     score = form.cleaned_data["score"]
     voter_key = voter_key_from(request) or new_voter_key()
     result = cast_vote(article=article, score=score, voter_key=voter_key, user=reader_account(request), address=address)
-    # The voter renders the new figures for the page cache (after the vote's own invalidation).
-    transaction.on_commit(partial(refresh_live_regions, request, slug=article.slug))
     if result.previous_score is None or result.previous_score == score:
         message = f"Thank you: you rated this article {score} out of {MAX_SCORE}."
     else:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from articles.caching import invalidate_article
+from articles.caching import purge_article_page
 from articles.models import Article
 from headache_site.clients import address_hash
 
@@ -112,7 +112,7 @@ def cast_vote(*, article: Article, score: int, voter_key: str, user=None, addres
     hashed = address_hash(address)
     summaries = RatingSummary.objects.filter(article=article)
     with transaction.atomic():
-        transaction.on_commit(partial(invalidate_article, article=article))
+        transaction.on_commit(partial(purge_article_page, article))
         RatingSummary.objects.bulk_create([RatingSummary(article=article)], ignore_conflicts=True)
         mine = _reader_votes(article_ref=article, voter_key=voter_key, user=user)
         vote = mine.select_for_update().first()
@@ -148,7 +148,7 @@ def reset_ratings(*, articles: QuerySet[Article]) -> int:
             vote_count=0, vote_total=0, imported_count=0, imported_total=0
         )
         for article in articles:
-            transaction.on_commit(partial(invalidate_article, article=article))
+            transaction.on_commit(partial(purge_article_page, article))
     return deleted
 
 

@@ -7,12 +7,12 @@ import threading
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from articles.caching import forget_local_copies
+from articles.frontend_cache import purger
 from articles.models import Article, ContributorProfile, Reference, Topic
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
@@ -33,12 +33,14 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: cached pages from one test never leak into another."""
-    cache.clear()
-    forget_local_copies()
+    """Each test starts with empty caches: pages cached in one test never leak into another."""
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    purger.reset()
     yield
-    cache.clear()
-    forget_local_copies()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    purger.reset()
 
 
 @pytest.fixture

@@ -5,11 +5,8 @@ import re
 import pytest
 from django.http import JsonResponse
 from django.urls import path, reverse
-from django.utils.csp import CSP, LazyNonce, build_policy
-from django.views.decorators.csp import csp_override
 
 from headache_site.clients import client_address
-from headache_site.security import ContentSecurityPolicyMiddleware, policy
 from headache_site.urls import urlpatterns as site_urlpatterns
 
 
@@ -95,59 +92,27 @@ def test_html_pages_carry_the_security_headers(client, url_name):
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_article_scripts_carry_the_nonce_the_policy_allows(client, article):
-    response = client.get(article.get_absolute_url())
+def test_readers_pages_load_scripts_from_files_under_a_policy_without_a_nonce(client, article):
+    responses = [client.get(article.get_absolute_url()) for _ in range(2)]
 
-    nonce = re.search(r"script-src 'self' 'nonce-([\w-]+)'", response["Content-Security-Policy"])[1]
-    scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", response.content.decode())
-    assert scripts
-    assert all(f'nonce="{nonce}"' in script for script in scripts)
-
-
-def test_each_response_gets_a_fresh_nonce(client, article):
-    policies = {client.get(article.get_absolute_url())["Content-Security-Policy"] for _ in range(2)}
-
-    assert len(policies) == 2
+    policies = {response["Content-Security-Policy"] for response in responses}
+    assert len(policies) == 1  # the same for every reader: a cache may keep it
+    assert re.search(r"(^|; )script-src 'self'(;|$)", policies.pop())
+    html = responses[0].content.decode()
+    assert re.findall(r"<script\b[^>]*\bsrc=", html)
+    assert "nonce" not in html
+    assert not re.search(r"<script(?![^>]*\b(src=|type=\"application/ld\+json\"))[^>]*>", html)  # no inline code
 
 
-CSP_CONFIGS = [
-    {"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.NONCE], "frame-ancestors": [CSP.NONE]},
-    {"default-src": {CSP.SELF, "https://cdn.example"}, "upgrade-insecure-requests": True, "img-src": False},
-    {"style-src": [CSP.NONCE], "report-uri": "/csp-report/"},
-]
-
-
-@pytest.mark.parametrize("config", CSP_CONFIGS)
-def test_the_kept_policy_text_is_what_django_builds(config):
-    for nonce in ("Zm9vYmFy-_x", None, ""):
-        assert policy(config, nonce) == build_policy(config, nonce)
-    unused = LazyNonce()  # a nonce nothing asked for: no nonce source, as Django does
-    assert policy(config, unused) == build_policy(config, unused) and not unused
-
-
-def test_a_changed_policy_setting_is_seen_at_once(client, settings, article):
-    settings.PAGE_CACHE_SECONDS = 0
-    first = client.get(article.get_absolute_url())["Content-Security-Policy"]
-    settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": [CSP.SELF, "https://images.example"]}
-    second = client.get(article.get_absolute_url())["Content-Security-Policy"]
-    settings.SECURE_CSP["img-src"].append("https://more.example")  # changed in place: seen too
-    third = client.get(article.get_absolute_url())["Content-Security-Policy"]
-
-    assert "images.example" not in first
-    assert "img-src 'self' https://images.example;" in second
-    assert "img-src 'self' https://images.example https://more.example;" in third
-    assert re.search(r"script-src 'self' 'nonce-[\w-]+'", third)
-
-
-def test_a_view_s_own_policy_wins(rf):
-
-    @csp_override({"default-src": [CSP.NONE]})
-    def view(request):
-        return JsonResponse({})
-
-    request = rf.get("/")
-    middleware = ContentSecurityPolicyMiddleware(view)
-    assert middleware(request)["Content-Security-Policy"] == "default-src 'none'"
+def test_pages_rendered_for_one_person_keep_djangos_nonce_based_policy(client, editor):
+    client.force_login(editor)
+    nonces = set()
+    for _ in range(2):
+        response = client.get(reverse("admin:index"))
+        nonce = re.search(r"script-src 'self' 'nonce-([\w-]+)'", response["Content-Security-Policy"])[1]
+        assert f'nonce="{nonce}"' in response.content.decode()
+        nonces.add(nonce)
+    assert len(nonces) == 2
 
 
 def test_signing_in_sets_http_only_same_site_cookies(client, editor):

@@ -129,6 +129,7 @@ def test_cache_url_defaults_to_local_memory():
     assert cache_from_url("locmem://") == {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "site",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 
 
@@ -136,7 +137,7 @@ def test_cache_url_defaults_to_local_memory():
 def test_cache_url_points_redis_at_the_given_server(url):
     cache = cache_from_url(url)
 
-    assert cache["BACKEND"] == "headache_site.redis_cache.RedisCache"
+    assert cache["BACKEND"] == "headache_site.redis_cache.CopiesRedisCache"
     assert cache["LOCATION"] == url
     assert cache["KEY_PREFIX"] == "health"
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models, transaction
 
-from articles.caching import invalidate_content
+from articles.caching import purge_site
 from articles.models import Article, ContributorProfile, Reference, Topic, add_months
 from articles.workflow import clinical_fingerprint, refresh_checks
 
@@ -184,7 +184,7 @@ def _sync_article(demo: DemoArticle, *, people: dict, topics: dict, counts: Coun
     Article.objects.filter(pk=article.pk).update(
         content_fingerprint=fingerprint, approved_fingerprint=fingerprint if demo.last_reviewed else ""
     )
-    transaction.on_commit(invalidate_content)  # update() sends no signal
+    transaction.on_commit(purge_site)  # update() sends no signal
     refresh_checks(article)
     return article
 

@@ -3,27 +3,44 @@
 from django import template
 from django.conf import settings
 
-from articles.views import absolute_url
+from articles.caching import is_shared
 
+from ..models import MAX_SCORE, MIN_SCORE
 from ..readers import reader_account, voter_key_from
-from ..voting import top_rated
-from ..widget import render_widget
+from ..structured_data import aggregate_rating_script
+from ..voting import figures_for, top_rated
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("ratings/_widget.html", takes_context=True)
 def rating_widget(context, article):
-    """The star form with the figures and the reader's own vote (one query), plus optional JSON-LD."""
+    """The star form with the figures (one query); on a page rendered for one reader, their own vote too.
+
+    A shared page shows the figures as they were when it was rendered: its
+    script fills in the live figures, the reader's own vote and the form's
+    CSRF token from the reader request (articles/reader.py).
+    """
+    if not article.is_published:
+        return {"preview": True}
     request = context["request"]
-    return render_widget(
-        article=article,
-        request=request,
-        canonical_url=context.get("canonical_url") or absolute_url(request, article.get_absolute_url()),
-        csrf_token=context.get("csrf_token"),
-        voter_key=voter_key_from(request),
-        user=reader_account(request),
-    )
+    shared = is_shared(request)
+    if shared:
+        figures = figures_for(article=article)
+    else:
+        figures = figures_for(article=article, voter_key=voter_key_from(request), user=reader_account(request))
+    return {
+        "article": article,
+        "figures": figures,
+        "stars": [(n, n == figures.your_score) for n in range(MIN_SCORE, MAX_SCORE + 1)],
+        "max_score": MAX_SCORE,
+        "structured_data": aggregate_rating_script(
+            figures=figures,
+            canonical_url=context.get("canonical_url") or request.build_absolute_uri(article.get_absolute_url()),
+        ),
+        "shared_page": shared,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("ratings/_top_rated.html")

@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.caching import invalidate_content
+from articles.caching import purge_site
 from articles.models import Article
 from tests.articles.images import image_bytes
 from tests.conftest import make_user
@@ -77,7 +77,7 @@ def test_home_shows_newest_first_and_says_when_there_is_nothing_yet(client, make
 
     make_article("Older", published_at=timezone.now() - datetime.timedelta(days=2))
     make_article("Newer", published_at=timezone.now() - datetime.timedelta(days=1))
-    invalidate_content()  # written straight to the database, so the test drops the cached page itself
+    purge_site()  # written straight to the database, so the test drops the cached page itself
     html = client.get(reverse("articles:home")).content.decode()
 
     assert html.index("Newer") < html.index("Older")
@@ -389,7 +389,7 @@ def test_structured_data_names_the_reviewer_only_while_the_reviewed_text_is_unch
     type(article).objects.filter(pk=article.pk).update(content_fingerprint="a", **reviewed)
 
     def structured() -> str:
-        invalidate_content()  # the updates above bypass the signals that empty the page cache
+        purge_site()  # the updates above bypass the signals that empty the page cache
         html = client.get(article.get_absolute_url()).content.decode()
         return html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
 

@@ -81,15 +81,9 @@ def shared_redis():
 @pytest.fixture
 def on_redis(monkeypatch, shared_redis):
     """This test process's settings with CACHE_URL on the machine's Redis; yields the key prefix."""
-    from articles import caching
-
     values = settings_from_env(monkeypatch, **shared_redis)
     with override_settings(CACHES=values["CACHES"], SESSION_ENGINE=values["SESSION_ENGINE"]):
         yield shared_redis["CACHE_KEY_PREFIX"]
-        for mirror in caching._mirrors.values():  # the page cache's listeners on that Redis
-            mirror.stop()
-        caching._mirrors.clear()
-        caching.forget_local_copies()
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ DROPPED_VARIABLES = {
     "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "HTTPS_ONLY", "ALLOWED_HOSTS", "EMAIL_URL", "CACHE_URL",
     "NUM_PROXIES", "HSTS_PRELOAD", "SITE_URL", "MEDIA_URL", "DATABASE_URL", "TEST_DATABASE_NAME", "LOG_FORMAT",
     "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_REPLICA_URL", "AWS_STORAGE_BUCKET_NAME", "S3_ENDPOINT_URL",
-    "PAGE_CACHE_SECONDS", "FRAGMENT_CACHE_SECONDS", "PAGE_CACHE_LOCAL_MB", "RATINGS_RATE_LIMIT",
+    "PAGE_CACHE_SECONDS", "FRAGMENT_CACHE_SECONDS", "BROWSER_CACHE_SECONDS", "PURGE_URLS", "RATINGS_RATE_LIMIT",
     "COMMENTS_FLOOD_LIMITS", "WEB_CONCURRENCY", "BIND", "PORT",
 }  # fmt: skip
 
@@ -145,12 +145,12 @@ class Reader:
         return status, response_headers, content
 
     def figures(self, port: int, slug: str) -> dict:
-        """GET /ratings/<slug>/: the live figures (never cached), and a CSRF token for the next POST."""
-        status, _, content = self.request(port, "GET", f"/ratings/{slug}/", json_reply=True)
+        """The reader request (never cached): the live figures, and a CSRF token for the next POST."""
+        status, _, content = self.request(port, "GET", f"/articles/{slug}/reader/", json_reply=True)
         assert status == 200, content[:500]
         data = json.loads(content)
         self.csrf_token = data["csrf_token"]
-        return data
+        return data["rating"]
 
     def vote(self, port: int, slug: str, score: int) -> int:
         if not self.csrf_token:

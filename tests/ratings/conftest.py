@@ -36,8 +36,8 @@ def vote_url(article) -> str:
     return reverse("ratings:rate", kwargs={"slug": article.slug})
 
 
-def figures_url(article) -> str:
-    return reverse("ratings:figures", kwargs={"slug": article.slug})
+def reader_url(article) -> str:
+    return reverse("articles:reader", kwargs={"slug": article.slug})
 
 
 def figures_text(html: str) -> str:

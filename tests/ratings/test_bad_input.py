@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ratings.models import RatingSummary, Vote
 
-from .conftest import vote_url
+from .conftest import reader_url, vote_url
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -40,20 +40,29 @@ def test_a_score_outside_1_to_5_or_not_a_number_is_refused(client, article, data
 
 
 @pytest.mark.parametrize("token", [None, "wrong-token-" + "x" * 52])
-def test_a_missing_or_wrong_csrf_token_is_refused(article, token):
+def test_a_vote_without_a_valid_csrf_token_is_not_stored_but_offered_for_confirmation(article, token):
     client = Client(enforce_csrf_checks=True)
-    client.get(article.get_absolute_url())  # sets the CSRF cookie, as a browser would have it
+    client.get(article.get_absolute_url())  # a shared page: no token, no cookie
     data = {"score": "4"} if token is None else {"score": "4", "csrfmiddlewaretoken": token}
     response = client.post(vote_url(article), data)
     assert response.status_code == 403
-    assert "Nothing was saved" in response.content.decode()
+    assert "Confirm your rating" in response.content.decode()
     assert_nothing_stored()
 
 
-def test_a_valid_csrf_token_is_accepted(article):
+def test_a_vote_from_another_site_is_refused_without_a_confirmation(article, settings):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(vote_url(article), {"score": "4"}, HTTP_ORIGIN="https://elsewhere.example")
+    assert response.status_code == 403
+    assert "Nothing was saved" in response.content.decode()
+    assert "Confirm your rating" not in response.content.decode()
+    assert_nothing_stored()
+
+
+def test_a_valid_csrf_token_from_the_reader_request_is_accepted(article):
     client = Client(enforce_csrf_checks=True)
     client.get(article.get_absolute_url())
-    token = client.get(f"/ratings/{article.slug}/").json()["csrf_token"]
+    token = client.get(reader_url(article)).json()["csrf_token"]
     response = client.post(vote_url(article), {"score": "4"}, HTTP_X_CSRFTOKEN=token, **JSON)
     assert response.status_code == 200
     assert Vote.objects.count() == 1
@@ -97,10 +106,11 @@ def test_an_oversized_body_is_413_with_a_message(client, article, settings):
     assert_nothing_stored()
 
 
-def test_an_oversized_body_caught_by_the_csrf_check_is_a_400_not_a_500(article, settings):
+def test_an_oversized_body_caught_by_the_csrf_check_is_a_413_not_a_500(article, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
     client = Client(enforce_csrf_checks=True)
     client.get(article.get_absolute_url())
     response = client.post(vote_url(article), {"score": "4", "padding": "x" * 5_000})
-    assert response.status_code == 400
+    assert response.status_code == 413
+    assert "far too large" in response.content.decode()
     assert_nothing_stored()

@@ -1,14 +1,13 @@
 import datetime
 import io
 
-from django.core.cache import cache
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 
 from headache_site.clients import address_hash
 from ratings.models import RatingSummary, Vote
 
-from .conftest import figures_text, figures_url, json_ld_blocks, vote_url
+from .conftest import figures_text, json_ld_blocks, reader_url, vote_url
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -58,11 +57,14 @@ def test_changing_a_vote_keeps_the_total_and_moves_the_average(client, article, 
 
 def test_a_returning_reader_sees_their_own_vote_selected(client, article):
     client.post(vote_url(article), {"score": "3"})
-    html = client.get(article.get_absolute_url()).content.decode()
+    html = client.get(article.get_absolute_url()).content.decode()  # with the "thank you" message: theirs alone
     assert 'value="3" id="rating-score-3" checked>' in html
     assert html.count(" checked>") == 1
-    assert figures_url(article) in html
-    assert client.get(figures_url(article)).json()["your_score"] == 3
+
+    later = client.get(article.get_absolute_url())  # the message shown: the page every reader gets
+    assert " checked>" not in later.content.decode() and "public" in later["Cache-Control"]
+    assert reader_url(article) in later.content.decode()
+    assert client.get(reader_url(article)).json()["rating"]["your_score"] == 3
 
 
 def test_another_reader_does_not_see_my_vote_as_theirs(client, article):
@@ -112,42 +114,37 @@ def test_the_scale_is_the_servers_a_client_cannot_send_its_own_maximum(client, a
     assert (rating["bestRating"], rating["worstRating"], rating["ratingValue"]) == (5, 1, 4)
 
 
-def test_the_figures_endpoint_is_never_cached_and_gives_a_fresh_csrf_token(client, article, add_votes):
+def test_the_reader_request_gives_the_live_figures_the_own_vote_and_a_csrf_token(client, article, add_votes):
     add_votes(article, 5, 4)
-    response = client.get(figures_url(article))
+    client.post(vote_url(article), {"score": "3"})
+    response = client.get(reader_url(article))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     data = response.json()
-    assert (data["total"], data["average"], data["display"], data["your_score"]) == (
-        2,
-        4.5,
-        "[Total: 2 Average: 4.5]",
-        None,
-    )
+    assert data["rating"] == {"total": 3, "average": 4, "display": "[Total: 3 Average: 4]", "your_score": 3}
     assert len(data["csrf_token"]) == 64
 
 
-def test_the_figures_endpoint_is_404_for_unpublished_articles(client, make_article):
+def test_the_reader_request_is_404_for_unpublished_articles(client, make_article):
     draft = make_article("Draft", status="draft", published_at=None)
-    assert client.get(figures_url(draft)).status_code == 404
+    assert client.get(reader_url(draft)).status_code == 404
 
 
-@override_settings(ROOT_URLCONF="tests.ratings.cached_urls")
-def test_a_cached_article_page_still_gets_current_figures_from_the_json_endpoint(article):
-    cache.clear()
+def test_a_shared_article_page_shows_the_figures_it_was_rendered_with_and_the_reader_request_the_live_ones(
+    article, django_capture_on_commit_callbacks
+):
     reader = Client()
-    reader.get(article.get_absolute_url())  # receives its CSRF cookie
     first = reader.get(article.get_absolute_url())
     assert figures_text(first.content.decode()) == "[Total: 0 Average: 0]"
 
-    Client().post(vote_url(article), {"score": "4"})
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(vote_url(article), {"score": "4"}, **JSON)
 
-    stale = reader.get(article.get_absolute_url())
-    assert figures_text(stale.content.decode()) == "[Total: 0 Average: 0]"  # the page came from the cache
-    assert f'data-figures-url="{figures_url(article)}"' in stale.content.decode()
-    fresh = reader.get(figures_url(article)).json()
-    assert (fresh["display"], fresh["your_score"]) == ("[Total: 1 Average: 4]", None)
-    cache.clear()
+    page = reader.get(article.get_absolute_url())  # purged by the vote: rendered again
+    assert figures_text(page.content.decode()) == "[Total: 1 Average: 4]"
+    assert f'<meta name="reader-state" content="{reader_url(article)}">' in page.content.decode()
+    live = reader.get(reader_url(article)).json()["rating"]
+    assert (live["display"], live["your_score"]) == ("[Total: 1 Average: 4]", None)
 
 
 def test_votes_older_than_the_retention_period_lose_their_address_hash(article, add_votes, time_machine):

@@ -84,7 +84,9 @@ def test_a_reader_finds_the_botox_article_and_reads_it_on_a_phone_and_in_dark_mo
     dark.close()
 
 
-def test_without_javascript_the_article_still_works(live_server, chromium, demo_site):
+def test_without_javascript_the_article_still_works(live_server, chromium, demo_site, settings):
+    """The shared page has no CSRF token: the site shows what was sent, with one, to confirm in one click."""
+    settings.COMMENTS_MIN_SECONDS = 1
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + ARTICLE)
@@ -92,8 +94,24 @@ def test_without_javascript_the_article_still_works(live_server, chromium, demo_
     assert not page.locator("[data-share]").is_visible()
     page.check("#rating-score-5", force=True)
     page.click(".rating-submit")
+    page.wait_for_selector("text=Confirm your rating")
+    assert "5 out of 5" in page.inner_text("main")
+    page.click("text=Save my rating of 5 out of 5")
     page.wait_for_url(re.compile(re.escape(ARTICLE)))
+    assert "Thank you: you rated this article 5 out of 5" in page.inner_text(".messages")
     assert "Total: 1" in page.inner_text("[data-rating-figures]")
+
+    page.goto(live_server.url + ARTICLE)
+    page.fill("#id_name", "Noor")
+    page.fill("#id_email", "noor@example.org")
+    page.fill("#id_body", "Read without scripts, and it all works.")
+    page.click("#comment-form button[type=submit]")
+    page.wait_for_selector("text=Confirm your comment")
+    assert page.input_value("#id_body") == "Read without scripts, and it all works."
+    page.wait_for_timeout(1100)
+    page.click("#comment-form button[type=submit]")
+    page.wait_for_selector(".comment-awaiting")
+    assert Comment.objects.get().status == Comment.Status.PENDING
     context.close()
 
 

@@ -208,7 +208,7 @@ def test_the_article_page_stays_within_its_weight_budget(client, demo_site):
     """
     add_votes(demo_site, 5, 4, 3)
     bare = client.get(ARTICLE).content
-    comments = add_comments(demo_site, 20)
+    comments = add_comments(demo_site, 20)  # empties the cache, as their commit's purge would
     html = client.get(ARTICLE).content
     assert b"20 comments" in html
     assert html.count(b'class="comment-body"') == 20

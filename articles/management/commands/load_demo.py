@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.caching import invalidate_content
+from articles.caching import purge_site
 from articles.demo.loading import CREATED, REMOVED, UNCHANGED, UPDATED, load_demo_content
 
 KINDS = ("topics", "users", "profiles", "articles", "references", "accounts")
@@ -18,7 +18,7 @@ class Command(BaseCommand):
                 "load_demo is for local development only (DEBUG=1): it publishes articles by fictional people."
             )
         counts = load_demo_content()
-        invalidate_content()
+        purge_site()
         totals = {outcome: sum(counts[kind, outcome] for kind in KINDS) for outcome in (CREATED, UPDATED, UNCHANGED)}
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,9 +1,14 @@
 // Reply in place: move the comment form under the comment being answered.
 // Without JavaScript the "Reply" link reloads the page with ?replyto=<id>.
+// Its "served at" time comes with the reader's state (articles/reader.js).
 (function () {
   "use strict";
   var form = document.getElementById("comment-form");
   if (!form) { return; }
+  (window.readerState || Promise.resolve(null)).then(function (data) {
+    var stamp = form.querySelector("input[name='timestamp']");
+    if (data && data.comments && stamp && !stamp.value) { stamp.value = data.comments.timestamp; }
+  });
   var home = document.createComment("comment-form-home");
   form.parentNode.insertBefore(home, form);
   var parentInput = form.querySelector("input[name='parent']");

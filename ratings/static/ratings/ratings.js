@@ -8,7 +8,6 @@
     var status = form.querySelector("[data-rating-status]");
     var yours = form.querySelector("[data-rating-yours]");
     var yourScore = form.querySelector("[data-rating-your-score]");
-    var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
     var pointerChoice = false;
     var sending = false;
 
@@ -31,15 +30,11 @@
       window.setTimeout(function () { status.textContent = text; }, 50);
     }
 
-    // The page may come from a cache: fetch this reader's figures, own vote and a fresh CSRF token.
-    fetch(form.dataset.figuresUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) {
-        if (!data) { return; }
-        show(data);
-        if (csrf && data.csrf_token) { csrf.value = data.csrf_token; }
-      })
-      .catch(function () { /* the server-rendered figures stay */ });
+    // Live figures and this reader's own vote (articles/reader.js also fills the form's token).
+    var readerState = window.readerState || Promise.resolve(null);
+    readerState.then(function (data) {
+      if (data && data.rating) { show(data.rating); }
+    });
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -50,11 +45,14 @@
       }
       sending = true;
       form.setAttribute("aria-busy", "true");
-      fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { Accept: "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
-        credentials: "same-origin",
+      readerState.then(function () {
+        var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+        return fetch(form.action, {
+          method: "POST",
+          body: new FormData(form),
+          headers: { Accept: "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
+          credentials: "same-origin",
+        });
       })
         .then(function (response) {
           return response.json().then(function (data) { return { ok: response.ok, data: data }; });

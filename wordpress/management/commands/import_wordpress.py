@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.caching import invalidate_content
+from articles.caching import purge_site
 from wordpress.importer import ImportReport, import_export, read_author_map
 from wordpress.wxr import ExportError
 
@@ -79,7 +79,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         if not dry_run:
-            invalidate_content()  # readers' cached pages must show the imported articles
+            purge_site()  # readers' cached pages must show the imported articles
         if interactive:
             self.stdout.write("")
         elapsed = time.monotonic() - started
