@@ -42,6 +42,11 @@ TIMEOUT = 5
 MAX_ATTEMPTS = 8
 
 
+def retry_delay(attempt: int) -> float:
+    """Seconds before trying a failed purge again: 2, 4, 8 … up to a minute."""
+    return min(60, 2**attempt)
+
+
 class PurgeFailed(Exception):
     """A cache in front did not confirm a purge; the message says which and why."""
 
@@ -114,7 +119,7 @@ class CloudFrontBackend:
         import boto3
         from botocore.exceptions import BotoCoreError, ClientError
 
-        client = boto3.client("cloudfront", endpoint_url=self.endpoint_url)
+        client = boto3.client("cloudfront", endpoint_url=self.endpoint_url, region_name="us-east-1")
         batch = {"Paths": {"Quantity": len(paths), "Items": paths}, "CallerReference": uuid.uuid4().hex}
         try:
             client.create_invalidation(DistributionId=self.distribution_id, InvalidationBatch=batch)
@@ -162,6 +167,7 @@ class Purger:
         self._waiting: dict[str, _Waiting] = {}
         self._backends: list[tuple[str, object]] | None = None
         self._thread: threading.Thread | None = None
+        self._sending = 0  # batches the thread has taken and not yet sent
         self._pid = os.getpid()
 
     def reset(self) -> None:
@@ -198,8 +204,10 @@ class Purger:
             self._condition.notify()
 
     def flush(self) -> None:
-        """Send everything waiting now, whatever the interval (process exit; tests)."""
+        """Send everything waiting now, whatever the interval, once what the thread is sending has gone
+        (process exit; tests)."""
         with self._condition:
+            self._condition.wait_for(lambda: not self._sending, timeout=2 * TIMEOUT)
             batches = [(name, waiting) for name, waiting in self._waiting.items() if waiting.tags or waiting.paths]
             for name, _ in batches:
                 self._waiting[name] = _Waiting()
@@ -210,7 +218,7 @@ class Purger:
 
     def _forget_parent(self) -> None:
         if self._pid != os.getpid():  # a forked worker: the parent's thread is not here
-            self._pid, self._thread = os.getpid(), None
+            self._pid, self._thread, self._sending = os.getpid(), None, 0
             self._waiting.clear()
 
     def _start(self) -> None:
@@ -228,8 +236,14 @@ class Purger:
                     self._condition.wait(timeout=max(0.01, min(dues) - now) if dues else None)
                     continue
                 batches = [(name, self._waiting.pop(name)) for name in ready]
-            for name, waiting in batches:
-                self._send(name, self._coalesced(name, waiting))
+                self._sending += 1
+            try:
+                for name, waiting in batches:
+                    self._send(name, self._coalesced(name, waiting))
+            finally:
+                with self._condition:
+                    self._sending -= 1
+                    self._condition.notify_all()
 
     def _coalesced(self, name: str, waiting: _Waiting) -> _Waiting:
         """Leave out tags another purge (from any process) already covers; postpone those purged a moment ago."""
@@ -278,8 +292,8 @@ class Purger:
                     "Gave up purging %s from %s after %d tries: %s", sorted(waiting.tags), name, waiting.attempt, error
                 )
                 return
-            delay = min(60, 2**waiting.attempt)
-            logger.warning("Purge from %s failed (%s); trying again in %d s", name, error, delay)
+            delay = retry_delay(waiting.attempt)
+            logger.warning("Purge from %s failed (%s); trying again in %g s", name, error, delay)
             waiting.due = time.time() + delay
             with self._condition:
                 self._merge(name, waiting)
