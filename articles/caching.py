@@ -47,10 +47,12 @@ LISTS = "lists"
 # Seconds a shared cache may keep serving a page while it fetches a fresh one, and while the site is down.
 STALE_WHILE_REVALIDATE = 60
 STALE_IF_ERROR = 86400
-# Clocks of different hosts differ a little: a page rendered this close after a purge is not trusted.
-CLOCK_SKEW = 0.25
+# Purges are numbered in the cache (no clock needed): a page is out of date once a tag it shows has a
+# purge numbered after the one it was rendered under. The count starts at a number it never held before,
+# noted as the epoch: after an emptied cache, nothing rendered earlier is trusted.
+_SEQUENCE = "purges"
+_EPOCH = "purges:since"
 _MARK = "purged:"
-_EPOCH = "purged:*"
 
 
 def is_shared(request: HttpRequest) -> bool:
@@ -104,12 +106,25 @@ def purge(*tags: str, paths: Iterable[str] = ()) -> None:
 
 def mark_purged(tags: Iterable[str]) -> list[str]:
     """Note in this site's cache that `tags` were purged now; returns what could not be noted."""
-    marks = {_MARK + tag: time.time() for tag in tags}
+    tags = list(tags)
     try:
-        return cache.set_many(marks, timeout=None)
+        current_purge()
+        number = cache.incr(_SEQUENCE)
+        return cache.set_many({_MARK + tag: number for tag in tags}, timeout=None)
     except Exception:
         logger.exception("Could not note the purge of %s", ", ".join(tags))
-        return list(marks)
+        return tags
+
+
+def current_purge() -> int:
+    """The number of the latest purge: what a page rendered from now on is rendered under."""
+    number = cache.get(_SEQUENCE)
+    if number is None:  # a new or emptied cache: start where no earlier count can have reached
+        start = time.time_ns() // 1000
+        cache.add(_EPOCH, start, timeout=None)
+        cache.add(_SEQUENCE, start, timeout=None)
+        number = cache.get(_SEQUENCE, start)
+    return number
 
 
 def list_paths() -> list[str]:
@@ -134,32 +149,28 @@ def purge_site() -> None:
     purge(SITE, LISTS, paths=["/*"])
 
 
-def purge_versions(*tags: str) -> dict[str, float]:
-    """When each tag was last purged, and (under "*") since when this cache has noted purges at all.
-
-    A cache that was emptied, or lost notes to make room, cannot say what
-    was purged before: everything cached before "*" counts as out of date.
-    """
-    now = time.time()
+def purge_versions(*tags: str) -> dict[str, int]:
+    """The number of each tag's latest purge, and (under "*") the epoch: what cached copies are checked against."""
     try:
         found = cache.get_many([_EPOCH, *(_MARK + tag for tag in tags)])
         if _EPOCH not in found:
-            since = now - CLOCK_SKEW - 0.01  # what is rendered from now on is trusted, as after a purge
-            cache.add(_EPOCH, since, timeout=None)
-            found[_EPOCH] = cache.get(_EPOCH, since)
+            current_purge()
+            found[_EPOCH] = cache.get(_EPOCH)
     except Exception:
-        logger.exception("Could not read purge times from the cache")
-        found = {_EPOCH: now}  # nothing cached is trusted
+        logger.exception("Could not read purge numbers from the cache")
+        found = {}
+    if found.get(_EPOCH) is None:
+        found[_EPOCH] = time.time_ns()  # the cache cannot say: nothing cached is trusted
     return {"*": found[_EPOCH]} | {tag: found.get(_MARK + tag, 0) for tag in tags}
 
 
 def fragment_version(*tags: str) -> str:
     """A part of a {% cache %} fragment's key that changes whenever one of `tags` is purged."""
-    return "-".join(f"{purged:.6f}" for purged in purge_versions(*tags).values())
+    return "-".join(str(number) for number in purge_versions(*tags).values())
 
 
-def _purged_since(tags: Iterable[str], moment: float) -> bool:
-    return any(purged >= moment - CLOCK_SKEW for purged in purge_versions(*tags).values())
+def _purged_since(tags: Iterable[str], rendered_under: int) -> bool:
+    return any(number > rendered_under for number in purge_versions(*tags).values())
 
 
 def next_publication_delay() -> float | None:
@@ -189,7 +200,7 @@ class PageCacheMiddleware(CacheMiddleware):
 
 def _still_fresh(response: HttpResponse) -> bool:
     fresh_until = getattr(response, "fresh_until", 0)
-    return time.time() < fresh_until and not _purged_since(response.cache_tags, response.rendered_at)
+    return time.time() < fresh_until and not _purged_since(response.cache_tags, response.rendered_under)
 
 
 def shared_page(view: Callable, *, tags: Iterable[str] = ()) -> Callable:
@@ -217,17 +228,24 @@ def shared_page(view: Callable, *, tags: Iterable[str] = ()) -> Callable:
 def _as_shared(view: Callable, *, tags: tuple[str, ...]) -> Callable:
     @functools.wraps(view)
     def render_shared(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        purge_versions()  # after an emptied cache, the moment from which purges are noted comes first
-        rendered_at = time.time()
+        rendered_at, rendered_under = time.time(), _current_purge_or_none()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response.render()
-        return _make_public(add_cache_tags(response, *tags), rendered_at=rendered_at)
+        return _make_public(add_cache_tags(response, *tags), rendered_at=rendered_at, rendered_under=rendered_under)
 
     return render_shared
 
 
-def _make_public(response: HttpResponse, *, rendered_at: float) -> HttpResponse:
+def _current_purge_or_none() -> int | None:
+    try:
+        return current_purge()
+    except Exception:
+        logger.exception("Could not read the purge count from the cache")
+        return None
+
+
+def _make_public(response: HttpResponse, *, rendered_at: float, rendered_under: int | None) -> HttpResponse:
     if response.status_code != 200 or response.streaming:
         return response
     if response.cookies or has_vary_header(response, "Cookie"):
@@ -239,9 +257,9 @@ def _make_public(response: HttpResponse, *, rendered_at: float) -> HttpResponse:
     seconds = settings.PAGE_CACHE_SECONDS
     if LISTS in tags and (delay := next_publication_delay()) is not None:
         seconds = min(seconds, int(delay))
-    if _purged_since(tags, rendered_at):
-        seconds = 0  # something it shows changed while it was being rendered
-    response.cache_tags, response.rendered_at, response.fresh_until = tags, rendered_at, rendered_at + seconds
+    if rendered_under is None or _purged_since(tags, rendered_under):
+        seconds = 0  # something it shows changed while it was rendered (or the cache cannot tell)
+    response.cache_tags, response.rendered_under, response.fresh_until = tags, rendered_under, rendered_at + seconds
     browser_seconds = min(settings.BROWSER_CACHE_SECONDS, seconds)
     patch_cache_control(
         response,
