@@ -59,8 +59,10 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        if is_shared(self.request):  # an anonymous reader: request.user would open a session for nothing
-            return Article.objects.published().for_reading()
+        if is_shared(self.request):
+            # An anonymous reader (request.user would open a session for nothing). The people the page
+            # names are read only when its {% cache %} fragments must be rendered again.
+            return Article.objects.published()
         return Article.objects.visible_to(self.request.user).for_reading()
 
     def get_context_data(self, **kwargs):

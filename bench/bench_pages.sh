@@ -1,28 +1,23 @@
 #!/usr/bin/env bash
-# Our Botox article (50 approved threaded comments, ratings) under gunicorn in
-# production mode, measured against the peer rigs in the same run: the shared
-# bench_peers.sh alternates WordPress, Wagtail, the plain-Django floor, the
-# static ceiling and our four targets, with wrk at 16 and 64 connections.
+# The origin alone (no Varnish in front): our Botox article (50 approved threaded comments, ratings) under
+# gunicorn in production mode, measured against the peer rigs in the same run: the shared bench_peers.sh
+# alternates Wagtail, the plain-Django floor (and WordPress, the static ceiling if asked) and our three targets,
+# with wrk at 16 and 64 connections.
 #
-#   ours-cold  PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0   no cache at all: every view
-#              runs all its queries and renders every part, every comment included (as after a
-#              cache flush)
-#   ours-miss  PAGE_CACHE_SECONDS=0   the page cache holds nothing, so the view puts every page
-#              together (no query) from the parts it keeps: the article and its discussion settings,
-#              the site's frame and topic menu, the comment section (thread and forms) and the star
-#              widget (as when the page's cache entry expired or was evicted; after an approved
-#              comment the section is rendered once more, after an edit the article)
-#   ours-vote  FRAGMENT_CACHE_SECONDS=0   the page comes from the cache but its star widget
-#              is rendered again for every request (one query), as when the widget's cache
-#              entry is missing (a vote through the form renders it for the cache at once)
-#   ours-hit   PAGE_CACHE_SECONDS=300 anonymous readers get the cached page (the normal case)
+#   ours-hit   the page as Django's cache middleware keeps it (articles/caching.py): what the origin answers
+#              a reader when nothing in front holds the page (make run, gunicorn alone). Target: >= 0.5x floor.
+#   ours-miss  PAGE_CACHE_SECONDS=0: every request renders the page, with its {% cache %} fragments (the
+#              comment thread, the article's text, the header) kept, as right after a vote purged the page.
+#              Target: >= 5x Wagtail's article page.
+#   ours-cold  PAGE_CACHE_SECONDS=0 FRAGMENT_CACHE_SECONDS=0: nothing cached, all 50 comments rendered
+#              through the template engine every time. Target: >= 0.5x Wagtail's article page.
 #
-# A reader who has voted (cached page, own widget rendered): bench/bench_readers.sh.
+# Through Varnish (the production recipe): bench/bench_varnish.sh.
 #
 # Not a test. Needs the peers set up once: ../shared/bench/peers/setup_all.sh.
 # Environment (all optional):
-#   DURATION=15s ROUNDS=3 CONNS="16 64" QUIET_WAIT=60 RIGS="wordpress wagtail static floor"
-#   WP_COMMENT_POSTS=30   passed on to bench_peers.sh (0 skips WordPress' comment POSTs)
+#   DURATION=15s ROUNDS=3 CONNS="16 64" QUIET_WAIT=60 RIGS="wagtail floor" (add wordpress, static to see them)
+#   WP_COMMENT_POSTS=0    passed on to bench_peers.sh (30 times WordPress' comment POSTs)
 #   WORKERS=2             gunicorn workers per target (the Python peers run 2)
 #   DATABASE_URL=…        a scratch database (migrated and written to); default a temporary SQLite file
 #   CACHE_URL=…           the cache every target uses (each under a key prefix of its own, deleted
@@ -74,7 +69,7 @@ DEBUG=1 "$PY" manage.py load_demo >/dev/null
 
 free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 start() { # name page_cache_seconds [fragment_cache_seconds] -> port; the master's PID is kept
-  local name="$1" seconds="$2" fragments="${3:-3600}" port
+  local name="$1" seconds="$2" fragments="${3:-86400}" port
   port="$(free_port)"
   PAGE_CACHE_SECONDS="$seconds" FRAGMENT_CACHE_SECONDS="$fragments" WEB_CONCURRENCY="$WORKERS" BIND="127.0.0.1:$port" \
     CACHE_KEY_PREFIX="$PREFIX-$name" \
@@ -88,12 +83,11 @@ start() { # name page_cache_seconds [fragment_cache_seconds] -> port; the master
 }
 cold_port="$(start ours-cold 0 0)"
 miss_port="$(start ours-miss 0)"
-vote_port="$(start ours-vote 300 0)"
-hit_port="$(start ours-hit 300)"
-echo "== ours-cold :$cold_port, ours-miss :$miss_port, ours-vote :$vote_port, ours-hit :$hit_port ($WORKERS workers each)" >&2
+hit_port="$(start ours-hit 86400)"
+echo "== ours-cold :$cold_port, ours-miss :$miss_port, ours-hit :$hit_port ($WORKERS workers each)" >&2
 page=/articles/botox-for-headache/
-EXTRA="ours-cold=http://127.0.0.1:$cold_port$page ours-miss=http://127.0.0.1:$miss_port$page ours-vote=http://127.0.0.1:$vote_port$page ours-hit=http://127.0.0.1:$hit_port$page" \
-OUT="$OUT/peers" QUIET_WAIT="${QUIET_WAIT:-60}" WP_COMMENT_POSTS="${WP_COMMENT_POSTS:-30}" \
+EXTRA="ours-cold=http://127.0.0.1:$cold_port$page ours-miss=http://127.0.0.1:$miss_port$page ours-hit=http://127.0.0.1:$hit_port$page" \
+RIGS="${RIGS:-wagtail floor}" OUT="$OUT/peers" QUIET_WAIT="${QUIET_WAIT:-60}" WP_COMMENT_POSTS="${WP_COMMENT_POSTS:-0}" \
   "$PEERS_DIR/bench_peers.sh" | tee "$OUT/summary.md"
 
 # Resident memory of each worker after the run.

@@ -185,10 +185,13 @@ def comments_closed(article: Article, discussion: ArticleDiscussion | None) -> b
         return True
     if discussion is not None and discussion.stays_open:
         return False
+    return closes_by_age(article)
+
+
+def closes_by_age(article: Article) -> bool:
+    """Whether the article is older than COMMENTS_CLOSE_AFTER_DAYS (its settings may keep comments open)."""
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    if days and article.published_at:
-        return timezone.now() > article.published_at + datetime.timedelta(days=days)
-    return False
+    return bool(days and article.published_at and timezone.now() > article.published_at + datetime.timedelta(days=days))
 
 
 class ModerationWord(models.Model):

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from articles.caching import SITE, comments_tag, fragment_version, is_shared
 from articles.models import Article
 from comments.forms import CommentForm
-from comments.models import MAX_DEPTH, ArticleDiscussion, Comment, comments_closed
+from comments.models import MAX_DEPTH, ArticleDiscussion, Comment, closes_by_age, comments_closed
 from comments.text import render_plain_text
 from comments.threads import comment_page
 from comments.views import own_comment_ids
@@ -20,37 +20,51 @@ register = template.Library()
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comments_section(context, article: Article) -> dict:
-    """The comment section: the thread and the form, in a few queries whatever the number of comments.
+    """The comment section: the thread, the report form and the comment form, whatever the number of comments.
 
-    On a shared page the thread is a {% cache %} fragment until the
-    discussion changes, and the form has no CSRF token and no "served at"
-    time: its script fills both in from the reader request. A page rendered
-    for one reader (a session: their comments awaiting moderation) shows
-    those comments too.
+    On a shared page the whole section is a {% cache %} fragment until the
+    discussion changes (a comment shown or hidden, comments opened or
+    closed), so a page rendered again after a vote runs no query for it. Its
+    forms carry no CSRF token and no "served at" time: the page's script
+    fills both in from the reader request. A page rendered for one reader (a
+    session: their comments awaiting moderation) shows those comments too.
     """
     request = context["request"]
     shared = is_shared(request)
     own_ids = [] if shared else own_comment_ids(request)  # a reader who sent comments sees them while they wait
-    discussion = ArticleDiscussion.objects.filter(article=article).first()
-    closed = comments_closed(article, discussion)
-    can_reply = not closed and article.is_published
-    raw_page = request.GET.get("cpage", "")
+    raw_page, raw_reply = request.GET.get("cpage", ""), request.GET.get("replyto", "")
     page_number = raw_page if raw_page.isdigit() else "1"
-    reply_to = _reply_target(article, request.GET.get("replyto")) if can_reply else None
-    form = CommentForm(article=article, shared=shared, initial={"parent": reply_to.pk if reply_to else None})
+    reply_to_id = raw_reply if raw_reply.isdigit() else ""
     return {
         "article": article,
-        # Read only when the thread must be rendered (its cached copy is out of date, or it is this reader's own).
-        "page": SimpleLazyObject(lambda: comment_page(article=article, own_ids=own_ids, page=page_number)),
-        "thread_version": fragment_version(comments_tag(article), SITE),
-        "page_number": page_number,
-        "closed": closed,
-        "can_reply": can_reply,
-        "form": form if can_reply else None,
-        "reply_to": reply_to,
         "shared_page": shared,
         "csrf_token": context.get("csrf_token"),
         "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
+        # The fragment's key: what the section shows depends on nothing else.
+        "section_version": fragment_version(comments_tag(article), SITE),
+        "page_number": page_number,
+        "reply_to_id": reply_to_id,
+        "past_closing_age": closes_by_age(article),
+        # Worked out only when the section must be rendered.
+        "section": SimpleLazyObject(
+            lambda: _section(article=article, shared=shared, own_ids=own_ids, page=page_number, reply_to=reply_to_id)
+        ),
+    }
+
+
+def _section(*, article: Article, shared: bool, own_ids: list[int], page: str, reply_to: str) -> dict:
+    discussion = ArticleDiscussion.objects.filter(article=article).first()
+    closed = comments_closed(article, discussion)
+    can_reply = not closed and article.is_published
+    target = _reply_target(article, reply_to) if can_reply else None
+    return {
+        "page": comment_page(article=article, own_ids=own_ids, page=page),
+        "closed": closed,
+        "can_reply": can_reply,
+        "reply_to": target,
+        "form": CommentForm(article=article, shared=shared, initial={"parent": target.pk if target else None})
+        if can_reply
+        else None,
     }
 
 

@@ -32,8 +32,9 @@ def rating_widget(context, article):
     return {
         "article": article,
         "figures": figures,
-        "stars": [(n, n == figures.your_score) for n in range(MIN_SCORE, MAX_SCORE + 1)],
-        "max_score": MAX_SCORE,
+        # Numbers as text: the template engine would format each one for the locale.
+        "stars": [(str(n), n == figures.your_score) for n in range(MIN_SCORE, MAX_SCORE + 1)],
+        "max_score": str(MAX_SCORE),
         "structured_data": aggregate_rating_script(
             figures=figures,
             canonical_url=context.get("canonical_url") or request.build_absolute_uri(article.get_absolute_url()),
