@@ -1,6 +1,7 @@
 """Purges reach the caches in front: Varnish, Cloudflare, Fastly (fake servers on loopback that record what
 they are sent) and CloudFront (moto's server), coalesced, retried, and sent however a change is made."""
 
+import io
 import json
 import os
 import subprocess
@@ -275,3 +276,20 @@ def _distribution_config() -> dict:
         "Comment": "health site",
         "Enabled": True,
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_purge_pages_drops_every_page_here_and_in_front(article, recorders, settings):
+    from django.core.management import call_command
+    from django.test import Client as Reader
+
+    varnish = recorders[0]
+    settings.FRONTEND_CACHES = {"varnish": {"BACKEND": "articles.frontend_cache.VarnishBackend", "URLS": [varnish.url]}}
+    Reader().get(article.get_absolute_url())
+    type(article).objects.filter(pk=article.pk).update(title="Changed without a signal")
+    out = io.StringIO()
+    call_command("purge_pages", stdout=out)
+    assert "Every page is purged" in out.getvalue()
+    assert "Changed without a signal" in Reader().get(article.get_absolute_url()).content.decode()
+    (sent,) = varnish.wait_for(1)
+    assert set(sent["headers"]["xkey-purge"].split()) == {"site", "lists"}
