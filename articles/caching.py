@@ -110,7 +110,9 @@ def mark_purged(tags: Iterable[str]) -> list[str]:
     try:
         current_purge()
         number = cache.incr(_SEQUENCE)
-        return cache.set_many({_MARK + tag: number for tag in tags}, timeout=None)
+        if number is None:  # a cache that hides its outage (django-redis' IGNORE_EXCEPTIONS)
+            return tags
+        return cache.set_many({_MARK + tag: number for tag in tags}, timeout=None) or []
     except Exception:
         logger.exception("Could not note the purge of %s", ", ".join(tags))
         return tags
@@ -164,9 +166,23 @@ def purge_versions(*tags: str) -> dict[str, int]:
     return {"*": found[_EPOCH]} | {tag: found.get(_MARK + tag, 0) for tag in tags}
 
 
-def fragment_version(*tags: str) -> str:
-    """A part of a {% cache %} fragment's key that changes whenever one of `tags` is purged."""
-    return "-".join(str(number) for number in purge_versions(*tags).values())
+def fragment_version(request: HttpRequest, *tags: str) -> str:
+    """A part of a {% cache %} fragment's key that changes whenever one of `tags` is purged.
+
+    The numbers are read once per request (`read_purge_numbers` may read them all at once): the
+    fragments of one page are all made under the same purges.
+    """
+    read = getattr(request, "_purge_numbers", None)
+    if read is None or not set(tags) <= read.keys():
+        read = read_purge_numbers(request, *tags)
+    return "-".join(str(read[tag]) for tag in ("*", *tags))
+
+
+def read_purge_numbers(request: HttpRequest, *tags: str) -> dict[str, int]:
+    """Read the purge numbers of `tags` (and the epoch) for this request's fragments, in one round trip."""
+    known = getattr(request, "_purge_numbers", {})
+    request._purge_numbers = {**known, **purge_versions(*(tag for tag in tags if tag not in known))}
+    return request._purge_numbers
 
 
 def _purged_since(tags: Iterable[str], rendered_under: int) -> bool:

@@ -15,6 +15,6 @@ def site(request):
         "shared_page": is_shared(request),
         "site_name": settings.SITE_NAME,
         "nav_topics": SimpleLazyObject(lambda: list(Topic.objects.only("name", "slug"))),
-        "site_version": SimpleLazyObject(lambda: fragment_version(SITE)),
+        "site_version": SimpleLazyObject(lambda: fragment_version(request, SITE)),
         "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
     }

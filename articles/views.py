@@ -24,8 +24,10 @@ from .caching import (
     SITE,
     add_cache_tags,
     article_tag,
+    comments_tag,
     fragment_version,
     is_shared,
+    read_purge_numbers,
     shared_page,
     text_tag,
     topic_tag,
@@ -67,6 +69,8 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        # Every fragment of this page reads its purge numbers from one round trip to the cache.
+        read_purge_numbers(self.request, SITE, text_tag(article), comments_tag(article))
         canonical = absolute_url(self.request, article.get_absolute_url())
         return super().get_context_data(
             canonical_url=canonical,
@@ -81,7 +85,7 @@ class ArticleDetailView(DetailView):
                 )
             ),
             # The fragments' version: when the article's text (or anything it names) last changed.
-            text_version=fragment_version(text_tag(article), SITE),
+            text_version=fragment_version(self.request, text_tag(article), SITE),
             **kwargs,
         )
 

@@ -156,8 +156,7 @@ def cache_from_url(url: str) -> dict:
     scheme = urlsplit(url).scheme
     if scheme in {"redis", "rediss"}:
         return {
-            # Pages and fragments are copies: while Redis is unreachable they are rendered instead.
-            "BACKEND": "headache_site.redis_cache.CopiesRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "health"),
             "TIMEOUT": 300,
@@ -188,11 +187,7 @@ elif CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 # sees the same figure: Redis when configured, otherwise a database table
 # (never the per-process local-memory cache).
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    CACHES["shared"] = {
-        **CACHES["default"],
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",  # an outage must show, see below
-        "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-shared",
-    }
+    CACHES["shared"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-shared"}
 else:
     CACHES["shared"] = {
         "BACKEND": "headache_site.counter_cache.CounterDatabaseCache",
@@ -542,9 +537,13 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
         raise ImproperlyConfigured("REDIS_SOCKET_TIMEOUT must be a number of seconds, e.g. 1 or 0.5.") from None
     for alias in ("default", "pages", "shared"):
         CACHES[alias]["OPTIONS"] = {
-            "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
-            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            # Pages, fragments and purge numbers are copies: while Redis cannot be reached the site renders
+            # them instead (and logs it). Rate-limit counters ("shared") must see the outage: see below.
+            "IGNORE_EXCEPTIONS": alias != "shared",
         }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     # While Redis is down, rate limits and flood control count in the database
     # instead of being switched off (`manage.py createcachetable` makes the table).
     CACHES["shared-fallback"] = {

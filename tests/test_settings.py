@@ -137,7 +137,7 @@ def test_cache_url_defaults_to_local_memory():
 def test_cache_url_points_redis_at_the_given_server(url):
     cache = cache_from_url(url)
 
-    assert cache["BACKEND"] == "headache_site.redis_cache.CopiesRedisCache"
+    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
     assert cache["LOCATION"] == url
     assert cache["KEY_PREFIX"] == "health"
 

@@ -41,7 +41,7 @@ def comments_section(context, article: Article) -> dict:
         "csrf_token": context.get("csrf_token"),
         "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
         # The fragment's key: what the section shows depends on nothing else.
-        "section_version": fragment_version(comments_tag(article), SITE),
+        "section_version": fragment_version(request, comments_tag(article), SITE),
         "page_number": page_number,
         "reply_to_id": reply_to_id,
         "past_closing_age": closes_by_age(article),
