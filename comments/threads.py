@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 
@@ -18,8 +20,17 @@ from .models import Comment
 
 @dataclass
 class Node:
+    """A comment as its thread shows it: its replies, and the values its template prints, worked out here."""
+
     comment: Comment
     children: list["Node"] = field(default_factory=list)
+    permalink: str = ""
+    report_url: str = ""
+    posted_iso: str = ""  # for <time datetime>
+    posted: str = ""  # as readers read it, e.g. "3 Dec 2026, 14:05"
+
+
+_PK = 987654321  # a stand-in number no address part holds, replaced by each comment's own
 
 
 @dataclass
@@ -97,7 +108,19 @@ def comment_page(*, article: Article, own_ids, page: str | int | None) -> Commen
     if len(pages) > 1:
         visible = visible.filter(Q(pk__in=roots) | Q(root_id__in=roots))
     comments = list(visible)
-    nodes = {c.pk: Node(c) for c in comments}
+    # Each address is reversed once per page, not once per comment (50 comments: 100 reversals).
+    permalink = reverse("comments:permalink", kwargs={"pk": _PK}).replace(str(_PK), "{}")
+    report_url = reverse("comments:report", kwargs={"pk": _PK}).replace(str(_PK), "{}")
+    nodes = {}
+    for c in comments:
+        posted = timezone.localtime(c.created_at)
+        nodes[c.pk] = Node(
+            c,
+            permalink=permalink.format(c.pk),
+            report_url=report_url.format(c.pk),
+            posted_iso=posted.isoformat(timespec="minutes"),
+            posted=f"{posted.day} {posted:%b %Y, %H:%M}",
+        )
     children = defaultdict(list)
     top = []
     for c in comments:
