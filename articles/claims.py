@@ -132,6 +132,16 @@ SIGNPOST_RES = [
         r"[^;]*\b(?:without|unless|until)\b[^;]*"
     ),
     re.compile(r"\bread (?:the|your) (?:patient information )?(?:leaflet|label|packet|instructions)\b[^;]*"),
+    re.compile(
+        r"\b(?:seek|get|getting|seeking) (?:urgent |immediate |emergency )?(?:medical )?(?:help|advice|attention"
+        r"|treatment)\b[^;]*|\bgo (?:straight )?to (?:a&e|the emergency department|hospital)\b[^;]*"
+    ),
+    # "your doctor can help you cut down", "a pharmacist will explain …": what care offers
+    re.compile(
+        rf"\b(?:your|a|the) (?:\w+ )?{CARER} (?:can|will|may|could|might|should be able to) (?:also )?(?:help|advise"
+        r"|explain|talk|tell|check|support|suggest|discuss|refer|prescribe|arrange|show|go through|answer|work out)"
+        r"\b[^;]*"
+    ),
     # "as prescribed", "as the leaflet says", "follow the instructions on the packet"
     re.compile(
         r"\bas (?:your |the |a )?(?:\w+ )?(?:doctor|gp|nurse|pharmacist|specialist|consultant|midwife|leaflet|label"
@@ -349,7 +359,8 @@ CONTRA_NEGATIVE_RE = re.compile(
     rf"|\b(?:{PEOPLE})\s+(?:with|who)\b[^,;]*\b(?:should|must) (?:not|never|avoid)\b"
 )
 SAFETY_RE = re.compile(
-    r"\bside[- ]effects?\b|\badverse (?:effects?|reactions?)\b|\b(?:can|may|might|will|could|often|usually|commonly"
+    r"\bside[- ]effects?\b|\badverse (?:effects?|reactions?)\b|\bcomplications?\b|\b(?:can|may|might|will|could|often"
+    r"|usually|commonly"
     r"|sometimes|rarely|almost always|always)\s+(?:\w+\s+)?(?:cause|causes|make you|give you|upset|irritate|raise"
     r"|increase|affect|trigger|lead to|harm)\b|\bmake (?:you|them|people|me) (?:drowsy|sleepy|dizzy|sick|tired)"
     r"|\bupset (?:your|the|my) (?:stomach|tummy)\b|\bhabit[- ]forming\b|\baddictive\b|\brisk(?:s|y|ier|iest)?\b"
@@ -393,16 +404,17 @@ EFFICACY_RE = re.compile(
     r"|(?<!how )(?:it|that|this|they|which) (?:really |actually |definitely )?works?\b|works? (?:by|brilliantly"
     r"|great))"
     r"|\bhelp(?:s|ed)?\s+(?:\w+\s+){0,2}?(?:to )?(?:relieve|reduce|ease|prevent|treat|lower|improve|clear|stop|fight"
+    r"|manage|control"
     r"|boost|protect|heal|recover|recovery|with (?:the |your |low |high )?(?:\w+ )?(?:pain|symptoms|sleep|mood|anxiety"
     r"|headaches?|migraines?|flushes|fever|recovery|breathing|energy)|you (?:sleep|breathe|recover)|sleep|recovery)"
-    r"|\b(?:relieves?|relieved|eases?|eased|reduces?|reduced|lowers?|lowered|improves?|improved|boosts?|boosted"
-    r"|prevents?|prevented|doubles?|doubled|triples?|shortens?|eliminates?"
-    r"|eliminated|banish(?:es|ed)?|heals?|healed|repairs?|repaired"
-    r"|reverses?|reversed|restores?|restored|realigns?|resets?|dissolves?|rebalances?|balances?|regulates?"
-    r"|protects? (?:you )?against|fights? off|strengthens?)\b"
+    r"|\b(?:relieves|relieved|eases|eased|reduces|reduced|lowers|lowered|improves|improved|boosts|boosted"
+    r"|prevents|prevented|doubles|doubled|triples|shortens|eliminates|eliminated|banish(?:es|ed)|heals|healed"
+    r"|repairs|repaired|reverses|reversed|restores|restored|realigns|resets|dissolves|rebalances|balances"
+    r"|regulates|protects? (?:you )?against|fights? off|strengthens)\b"
     r"|\bstop(?:s|ped)?\s+(?:\w+\s+){0,3}?(?:attacks?|pain|migraines?|headaches?|fevers?|hay fever|wheez\w*"
     r"|flushes|symptoms|allergy|allergies|the condition|it (?:dead|in its tracks)|dead)\b"
-    r"|\bblocks?\s+(?:\w+\s+){0,2}(?:pollen|pain|allergens?)\b|\bclear(?:s|ed)? (?:up|out)\b|\bclears?\b"
+    r"|\bblocks?\s+(?:\w+\s+){0,2}(?:pollen|pain|allergens?|nerves?|signals?|chemicals?|release|receptors?)\b"
+    r"|\bclear(?:s|ed)? (?:up|out)\b|\bclears?\b"
     r"|\b(?:fix(?:es|ed)?|sort(?:s|ed)? (?:\w+ ){0,3}?out|sort out"
     r"|sorts? out|knock(?:s|ed)? (?:out|(?:\w+ ){1,3}on the head)"
     r"|get(?:s)? rid of|got rid of|flush(?:es)? (?:\w+ ){0,3}out|sweats? (?:\w+ ){0,2}out|draws? (?:\w+ ){0,2}out"
@@ -457,6 +469,9 @@ STATISTIC_RE = re.compile(
     rf"|\b(?:affects?|affected|hits?)\s+(?:about\s+|around\s+|roughly\s+|up to\s+|over\s+|more than\s+|nearly\s+)"
     rf"?(?:\d|one|two|three|four|five|half|a third|a quarter|millions)"
     rf"|\b(?:is|are) (?:the )?(?:most common|commonest|rarest|leading)\b|\bsuccess rate\b"
+    rf"|^(?:most|many|the majority of|almost all|nearly all|virtually all) (?:\w+ ){{0,2}}?(?!days|mornings|nights"
+    rf"|weeks|times|evenings|weekends|years|months)\w+s\b|\bin (?:rare|most|many|a few|the majority of) cases\b"
+    rf"|\b(?:more|less) likely to\b"
 )
 
 
@@ -474,9 +489,10 @@ COMPARISON_RE = re.compile(
     r"|well|fast|quick|helpful|useful) as\b"
     r"|\b(?:by far|far and away) the\b|\bthe (?:very )?(?:best|finest|strongest|safest|most (?:effective|powerful"
     r"|successful|natural|reliable|important)|fastest|quickest|greatest|number one|no\.? ?1|top|only (?:\w+ )?"
-    r"(?:treatment|cure|thing|way|remedy|medicine|option|answer)|answer)\b(?! (?:way|time|place|person|thing to do)"
+    r"(?:treatment|cure|thing|way|remedy|medicine|option|answer))\b(?! (?:way|time|place|person|thing to do)"
     r" to (?:find|check|know|ask|see|tell|get help|contact))"
     r"|\bnothing\b(?:\s+[\w']+){0,4}?\s+(?:beats|comes close|compares|works (?:as well|better)|is (?:better|as good))"
+    r"|\b(?:is|are) the (?:real |only |best |perfect )?answer\b"
     r"|(?<!heart )\b(?:beats?|outperforms?|outdoes|trumps) (?!(?:per|a|each) minute)(?:\w+ ){0,2}?(?:every|any|all"
     r"|hands down|easily|\w+ hands down)\b|(?<!heart )\bbeats? (?!(?:per|a|each) minute)\w+(?:in|ine|ol|en|ate)\b"
     r"|\b(?:the gold standard|second to none|the go-to|the first choice|unbeatable|unrivalled|unmatched"
@@ -514,10 +530,11 @@ CAUSATION_RE = re.compile(
     rf"|\bg(?:ives?|ave) (?:you|children|kids|people|babies|women|men|adults|me|him|her|them|us) (?:\w+ )?"
     rf"(?:a |an |the |my |his |her )?{ILLNESS}\b|\b(?:is|are) (?:behind|at the root of)\b|\bst(?:ems?|emmed) from\b"
     rf"|\bcomes? from\b(?= (?:\w+ )?(?:eating|drinking|stress|sugar|gluten|dairy|screens?|a lack|too much|not enough))"
-    rf"|\b(?:provokes?|contributes? to|fuels?|worsens?)\b"
+    rf"|\b(?:provokes?|contributes? to|fuels?|worsens)\b"
     r"|\b(?:is|are|was|were)(?: definitely| probably)? what(?:'s)? (?:gives?|gave|makes?|made|causes?|caused|keeps?"
     r"|kept|set|sets|pushed|brought|triggered|is keeping|was keeping)\b|\bwhat's keeping\b"
-    r"|\b(?:is|are|was|were) why\b|\bmakes? (?:\w+ )?(?:worse|better)\b|\bmade (?:him|her|me|them|us|you|mine|it)"
+    r"|(?<!this )(?<!that )(?<!which )\b(?:is|are|was|were) why\b|\bmakes? (?:\w+ )?(?:worse|better)\b|\bmade (?:him"
+    r"|her|me|them|us|you|mine|it)"
     r"(?: \w+)? (?:ill|sick|worse|better)\b|\bpushed (?:\w+ ){1,3}up\b|\bmakes? you (?:ill|sick|fat|tired)\b"
 )
 
@@ -745,6 +762,11 @@ APPROVAL_RE = re.compile(
     rf"|recommended|safe|unsafe|suitable|unsuitable)\b(?:\s+(?:by|in)\s+(?:the\s+)?(?P<body2>{APPROVERS}))?"
     rf"(?P<scope>[^;]*)"
 )
+CONCESSIVE_APPROVAL_RE = re.compile(
+    rf"^(?:although|though|even though|while|despite being|whilst)\s+(?P<neg>not\s+)?(?:yet\s+|officially\s+)?"
+    rf"(?:(?P<body>{APPROVERS})[- ])?(?:approved|licensed|licenced|authori[sz]ed)\b(?P<scope>[^,]*),\s*"
+    rf"(?:the\s+)?(?P<subject>[\w-]+)"
+)
 ACTIVE_APPROVAL_RE = re.compile(
     rf"\b(?:the\s+)?(?P<body>{APPROVERS})\s+(?P<neg>has not |have not |hasn't |did not |didn't |does not |doesn't"
     rf"|never )?(?:\w+\s+)?(?P<word>approved|approve|licensed|license|licence|recommends|recommend|recommended"
@@ -780,8 +802,7 @@ def find_assertions(sentence: str) -> list[Assertion]:
         negative = bool(match["neg"]) or "n't" in match["verb"] or " not " in f" {match['verb']} "
         if word.startswith("un"):
             negative = not negative
-        subject = match["subject"].split(".")[-1]
-        subject = re.split(r"\b(?:that|which|but|and|because|so|if|when|although|while)\b", subject)[-1]
+        subject = re.split(r"[.,;:]|\b(?:that|which|but|and|because|so|if|when|although|while)\b", match["subject"])[-1]
         assertions.append(
             Assertion(
                 topic=topic,
@@ -789,6 +810,16 @@ def find_assertions(sentence: str) -> list[Assertion]:
                 subject=_words(subject),
                 scope=_scope(match["scope"]),
                 body=(match["body1"] or match["body2"] or "").split()[0] if (match["body1"] or match["body2"]) else "",
+            )
+        )
+    if match := CONCESSIVE_APPROVAL_RE.match(text):  # "Although not FDA-approved for migraine, Botox is …"
+        assertions.append(
+            Assertion(
+                topic="approved",
+                positive=not match["neg"],
+                subject=_words(match["subject"]),
+                scope=_scope(match["scope"]),
+                body=(match["body"] or "").split()[0] if match["body"] else "",
             )
         )
     for match in ACTIVE_APPROVAL_RE.finditer(text):
