@@ -86,7 +86,8 @@ EXPERTS = (
     r"(?:doctors|gps|experts|scientists|researchers|specialists|physicians|clinicians|neurologists|cardiologists"
     r"|paediatricians|pediatricians|gynaecologists|gynecologists|dermatologists|nutritionists|dietitians|physios"
     r"|physiotherapists|therapists|midwives|nurses|surgeons|pharmacists|consultants|psychiatrists"
-    r"|professionals|authorities|medics|scientists|(?:\w+ )?(?:experts|specialists|physicians|surgeons|scientists"
+    r"|professionals|authorities|medics|dentists|psychologists|optometrists|opticians|scientists|(?:\w+ )?(?:experts"
+    r"|specialists|physicians|surgeons|scientists"
     r"|doctors))"
 )
 CARER = (
