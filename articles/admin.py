@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import workflow
-from .checks import MEDICAL_REVIEWER, readable_name, refresh_checks
+from .checks import MEDICAL_REVIEWER, checks_version, readable_name, refresh_checks
 from .models import Article, ArticleEvent, ContributorProfile, Redirect, Reference, Topic
 from .revisions import restore_revision, revision_diff
 from .uploads import ImageRejected, clean_image
@@ -239,7 +239,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Checks", ordering="-check_errors")
     def checks(self, article):
-        return f"{article.check_errors} error(s), {article.check_warnings} warning(s)"
+        counts = f"{article.check_errors} error(s), {article.check_warnings} warning(s)"
+        if article.checks_version != checks_version():
+            return f"{counts} (found by older checks: run check_content)"
+        return counts
 
     # ---------------------------------------------------------------- saving
 

@@ -23,11 +23,12 @@ see `CheckSettings`); nothing has to be set.
 """
 
 import datetime
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
@@ -468,8 +469,21 @@ def quote(sentence: str, length: int = 70) -> str:
     return f"“{text if len(text) <= length else text[: length - 1].rstrip() + '…'}”"
 
 
+# Which kind a warning leads with when a sentence makes several claims: the most telling first.
+KIND_ORDER = ["hedged", "testimonial", "authority", "guarantee", "comparison", "causation", "statistic", "dosing",
+              "safety", "efficacy"]  # fmt: skip
+
+
+def as_written(cue: str, sentence: str) -> str:
+    """The cue as the sentence writes it (claims are found in lower case)."""
+    match = re.search(r"\W+".join(map(re.escape, cue.split())), sentence, re.IGNORECASE)
+    return match.group() if match else cue
+
+
 def claim_finding(ctx: Context, sentence: str, found: list[claims.Claim], *, table: bool = False) -> Finding:
     """A dangerous claim (error, a medical reviewer may accept it) or an unsupported one (warning)."""
+    found = sorted(found, key=lambda claim: (not claim.dangerous, KIND_ORDER.index(claim.kind)))
+    found = [replace(claim, cue=as_written(claim.cue, sentence)) for claim in found]
     kinds = list(dict.fromkeys(claim.kind for claim in found))
     figures = {"kinds": tuple(kinds), "cues": tuple(dict.fromkeys(claim.cue for claim in found))}
     where = "A table row" if table else quote(sentence)
@@ -1043,7 +1057,12 @@ CHECK_SOURCES = [Path(__file__), Path(claims.__file__)]
 def checks_version(config: CheckSettings | None = None) -> str:
     """A fingerprint of the checks' code and settings: stored findings made by other checks are out of date."""
     config = config or CheckSettings.from_settings()
-    digest = hashlib.sha256(repr(sorted(asdict(config).items())).encode())
+    return _version(repr(sorted(asdict(config).items())))
+
+
+@functools.lru_cache(maxsize=16)
+def _version(settings_repr: str) -> str:
+    digest = hashlib.sha256(settings_repr.encode())
     for source in CHECK_SOURCES:
         digest.update(source.read_bytes())
     return digest.hexdigest()

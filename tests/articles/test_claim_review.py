@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from articles.checks import check_article, stored_findings
+from articles.checks import check_article, refresh_checks, stored_findings
 from articles.models import Article, ArticleEvent, Reference
 from tests.articles.conftest import change_form, change_url, workflow_url
 
@@ -291,3 +291,16 @@ def test_a_published_article_cannot_lose_its_competing_interests_or_its_last_sou
 
     article.refresh_from_db()
     assert article.competing_interests == "None" and Reference.objects.filter(article=article).count() == 2
+
+
+def test_the_list_marks_counts_found_by_older_checks_until_check_content_runs(client, article, chief_editor, settings):
+    client.force_login(chief_editor)
+    refresh_checks(article)
+    assert "found by older checks" not in page_of(client, CHANGELIST_URL)
+
+    settings.ARTICLE_CHECKS_MAX_SENTENCE_WORDS = 3  # the checks changed
+
+    assert "found by older checks: run check_content" in page_of(client, CHANGELIST_URL)
+    with pytest.raises(CommandError):
+        call_command("check_content", stdout=StringIO())
+    assert "found by older checks" not in page_of(client, CHANGELIST_URL)
