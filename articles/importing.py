@@ -136,6 +136,7 @@ def split_references(lines: list[str]) -> tuple[list[str], list[ImportedReferenc
     if not items:
         return lines, [], []
     references, left_out, taken = [], [], set()
+    items = [(number, text) for number, text in items if re.search(r"[^\W_]", text)]  # not a stray "—"
     for order, (number, text) in enumerate(items, start=1):
         position = number or order
         if position in taken:

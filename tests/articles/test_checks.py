@@ -360,6 +360,19 @@ def test_hard_text_gets_a_reading_grade_warning_showing_the_grade_and_the_target
     assert "target of 8" in finding.message
 
 
+def test_the_reading_grade_and_the_sentences_need_no_network(good_article, monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the content checks tried to reach the network")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    with_body(good_article, HARD_SENTENCES.replace("systematically", "systematically and repeatedly"))
+    [finding] = run(good_article, checks.check_reading_grade)
+    assert finding.figures["grade"] > 8
+
+
 def test_the_reading_grade_target_comes_from_settings(good_article, settings):
     settings.ARTICLE_CHECKS_MAX_GRADE = 50
     with_body(good_article, HARD_SENTENCES)

@@ -8,6 +8,9 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles.checks import check_article
 from articles.importing import parse_article_text
@@ -229,3 +232,23 @@ def test_sources_lists_are_read_in_their_common_shapes(heading, item):
     assert (reference.position, reference.url, reference.year) == (1, "https://www.nice.org.uk/guidance/cg150", 2012)
     assert reference.title == "NICE. Headaches in over 12s (CG150). 2012"
     assert heading.strip("#*: ") not in imported.body
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["References", "## Sources", "1.", "[2]", "- ", "doi:10.", "PMID: 1", "https://x.org/"]),
+            st.text(max_size=40),
+        ),
+        max_size=12,
+    )
+)
+def test_any_text_after_a_references_heading_is_read_without_crashing(lines):
+    text = "# Title\n\nBody text [1].\n\n## References\n\n" + "\n".join(lines)
+    try:
+        imported = parse_article_text(text)
+    except ValueError:
+        return  # "no text": a clear error the command reports
+    for reference in imported.references:
+        assert reference.position >= 1 and len(reference.title) <= 400 and len(reference.pmid) <= 12
