@@ -275,7 +275,7 @@ def test_a_published_article_shows_its_competing_interests_and_a_route_for_feedb
     html = page_of(client, article.get_absolute_url())
 
     assert "Competing interests: The reviewer has spoken at a Botox meeting." in html
-    assert f'Is something on this page wrong or unclear? <a href="{reverse("contact")}">Tell us</a>.' in html
+    assert f'Wrong or unclear? <a href="{reverse("contact")}">Tell us</a>.' in html
 
 
 def test_a_published_article_cannot_lose_its_competing_interests_or_its_last_source(client, article, chief_editor):
