@@ -5,7 +5,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import workflow
-from .checks import check_article
-from .models import Article, ContributorProfile, Redirect, Reference, Topic
+from .checks import MEDICAL_REVIEWER, checks_version, readable_name, refresh_checks
+from .models import Article, ArticleEvent, ContributorProfile, Redirect, Reference, Topic
 from .revisions import restore_revision, revision_diff
 from .uploads import ImageRejected, clean_image
 
@@ -27,8 +27,24 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "slug", "summary", "body", "topics", "hero_image", "hero_alt", "author", "next_review_due",
-            "what_changed",
+            "what_changed", "competing_interests",
         ]  # fmt: skip
+
+    def clean(self):
+        """A published article keeps what the publishing standards ask for: a named author and a declaration."""
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.status == Article.Status.PUBLISHED:
+            if "competing_interests" in cleaned and not cleaned["competing_interests"].strip():
+                self.add_error(
+                    "competing_interests",
+                    "A published article must declare competing interests: write “None” if there are none.",
+                )
+            author = cleaned.get("author")
+            if author is not None and not readable_name(author):
+                self.add_error(
+                    "author", "A published article needs an author with a name readers can see (a contributor profile)."
+                )
+        return cleaned
 
     def clean_hero_image(self):
         image = self.cleaned_data.get("hero_image")
@@ -49,16 +65,35 @@ class TransitionForm(forms.Form):
         required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
     )
     override_reason = forms.CharField(required=False, max_length=2000)
+    finding = forms.CharField(required=False, max_length=64)  # the key of a finding a medical reviewer accepts
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = workflow.reviewers()
 
 
+class ReferenceFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """A published article keeps at least one of its sources (a publishing standard)."""
+        super().clean()
+        if not (self.instance.pk and self.instance.status == Article.Status.PUBLISHED and self.initial_form_count()):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if (form.has_changed() or form.instance.pk)
+            and not (self.can_delete and self._should_delete_form(form))
+            and form.cleaned_data.get("title")
+        ]
+        if not kept:
+            raise forms.ValidationError("A published article must list its sources: keep at least one reference.")
+
+
 class ReferenceInline(admin.TabularInline):
     model = Reference
+    formset = ReferenceFormSet
     extra = 1
-    fields = ["position", "title", "source", "year", "url", "doi"]
+    fields = ["position", "title", "source", "year", "url", "doi", "pmid"]
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and (obj is None or ArticleAdmin.may_edit(request, obj))
@@ -154,7 +189,10 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "summary", "body", "topics"]}),
         ("Image", {"fields": ["hero_image", "hero_alt"]}),
         ("Publishing", {"fields": ["state", "published_at", "author"]}),
-        ("Medical review", {"fields": ["reviewer", "last_reviewed", "next_review_due", "what_changed"]}),
+        (
+            "Medical review",
+            {"fields": ["reviewer", "last_reviewed", "next_review_due", "competing_interests", "what_changed"]},
+        ),
         ("Details", {"classes": ["collapse"], "fields": ["word_count", "created_at", "updated_at"]}),
     ]
 
@@ -166,7 +204,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return user.has_perm("articles.change_any_article") or article.author_id == user.pk
 
     def get_queryset(self, request):
-        return Article.objects.editable_by(request.user).prefetch_related("topics")
+        return Article.objects.editable_by(request.user).prefetch_related("topics").defer("check_findings")
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or self.may_edit(request, obj))
@@ -201,7 +239,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Checks", ordering="-check_errors")
     def checks(self, article):
-        return f"{article.check_errors} error(s), {article.check_warnings} warning(s)"
+        counts = f"{article.check_errors} error(s), {article.check_warnings} warning(s)"
+        if article.checks_version != checks_version():
+            return f"{counts} (found by older checks: run check_content)"
+        return counts
 
     # ---------------------------------------------------------------- saving
 
@@ -218,11 +259,12 @@ class ArticleAdmin(admin.ModelAdmin):
             article=article, by=request.user, old_slug=form.initial.get("slug", "") if change else ""
         )
         errors = sum(finding.is_error for finding in findings)
-        if errors or len(findings) - errors:
+        warnings = sum(finding.is_warning for finding in findings)
+        if errors or warnings:
             messages.warning(
                 request,
-                f"Content checks: {errors} error(s) and {len(findings) - errors} warning(s) — see the panel at the "
-                "top of the article. Errors block publishing.",
+                f"Content checks: {errors} error(s) and {warnings} warning(s) — see the panel at the top of the "
+                "article. Errors block publishing.",
             )
         if article.review_requested_from_id and not was_requested:
             messages.warning(
@@ -240,7 +282,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def workflow_context(self, request: HttpRequest, article: Article) -> dict:
         user = request.user
-        findings = check_article(article)
+        findings = refresh_checks(article)  # stored, so the list's column and filter say the same
         may_edit = self.has_change_permission(request, article)
         may_publish = user.has_perm("articles.publish_article")
         is_reviewer = user.has_perm("articles.review_article") and (
@@ -254,7 +296,10 @@ class ArticleAdmin(admin.ModelAdmin):
         return {
             "findings": findings,
             "errors": [f for f in findings if f.is_error],
-            "warnings": [f for f in findings if not f.is_error],
+            "warnings": [f for f in findings if f.is_warning],
+            "notes": [f for f in findings if not (f.is_error or f.is_warning)],
+            "reviewer_only": MEDICAL_REVIEWER,
+            "can_accept": user.has_perm("articles.review_article"),
             "events": events,
             "last_override": next((event for event in events if event.override), None),
             "changed_since_review": changed,
@@ -268,7 +313,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "can_mark_minor": may_publish and changed,
             "workflow_urls": {
                 action.replace("-", "_"): reverse("admin:articles_article_workflow", args=[article.pk, action])
-                for action in ("submit", "approve", "send-back", "publish", "archive", "minor-edit")
+                for action in ("submit", "approve", "send-back", "publish", "archive", "minor-edit", "accept")
             },
         }
 
@@ -318,6 +363,9 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             "archive": lambda: workflow.archive(article=article, by=user, note=data["note"]),
             "minor-edit": lambda: workflow.mark_minor_edit(article=article, by=user, note=data["note"]),
+            "accept": lambda: workflow.accept_finding(
+                article=article, by=user, key=data["finding"], reason=data["note"]
+            ),
         }
         if action not in transitions:
             raise Http404("No such workflow action.")
@@ -344,6 +392,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "object": article,
             "original": article,
             "revisions": revisions,
+            "acceptances": article.events.filter(action=ArticleEvent.Action.ACCEPTED_CLAIM).select_related("actor"),
             "can_restore": self.has_change_permission(request, article),
         }
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
@@ -429,6 +478,14 @@ class ContributorProfileAdmin(admin.ModelAdmin):
         if request.user.has_perm("articles.change_any_article"):
             return queryset
         return queryset.filter(user=request.user)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A name or credentials are publishing standards of every article the person wrote or reviewed.
+        for article in Article.objects.filter(Q(author=obj.user) | Q(reviewer=obj.user)).prefetch_related(
+            "references", "topics"
+        ):
+            refresh_checks(article)
 
 
 @admin.register(Redirect)

@@ -1,64 +1,130 @@
 """Content checks: what an editor should fix before a health article reaches readers.
 
 `check_article(article)` runs every check in `CHECKS` and returns `Finding`s.
-Errors block publishing; warnings are advice and never block. The checks only
-read: the article, its references and topics (callers prefetch them), and for
-internal links the slugs of other articles.
+Errors block publishing; warnings are advice and never block; notes ("info")
+record what was decided, such as a claim a medical reviewer accepted. The checks
+only read: the article, its references and topics (callers prefetch them), its
+accepted claims, and for internal links the slugs of other articles.
+
+`refresh_checks(article)` runs them and stores the findings on the article:
+the admin's list column and filter, its change page and `check_content` all
+show those stored findings, so they always agree. Every save, import and
+workflow step refreshes them; `check_content` refreshes every article it
+checks (run it after changing the checks or their settings).
 
 The body is read the way readers get it: rendered by the site's own Markdown
 pipeline, then split into headings, prose sentences (paragraphs, list items,
-table rows) and links and images. Code blocks never count as prose.
+table rows; sentencex finds the sentence ends) and links and images. Code
+blocks never count as prose. Claims are found by what a sentence does
+(`articles.claims`), not by its digits.
 
 Every threshold and word list can be changed in settings (`ARTICLE_CHECKS_*`,
 see `CheckSettings`); nothing has to be set.
 """
 
 import datetime
+import functools
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import textstat
 from django.conf import settings
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
+from sentencex import segment
 
+from . import claims
 from .markdown import WORD_RE, render_markdown
-from .models import Article, Reference, Topic
+from .models import Article, ArticleEvent, ContributorProfile, Reference, Topic
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"
+
+# Who may let an article with this error be published anyway: nobody for the publishing standards, only a
+# medical reviewer (by accepting the sentence, with a reason) for dangerous claims and contradictions, and an
+# editor holding "publish without review" (with a reason) for the rest.
+NOBODY, MEDICAL_REVIEWER, EDITOR = "nobody", "medical reviewer", "editor"
+STANDARD_PREFIX = "standard-"
+REVIEWER_CODES = frozenset({"dangerous-claim", "contradiction"})
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing to fix: `level` is "error" (blocks publishing) or "warning" (advice)."""
+    """One thing to fix: `severity` is "error" (blocks publishing), "warning" (advice) or "info" (a note)."""
 
-    level: str
+    severity: str
     code: str
     message: str
-    excerpt: str = ""
+    excerpt: str = ""  # what it is about: a sentence (whole), a heading, a link, an image, a reference's title
     figures: Mapping[str, object] = field(default_factory=dict, compare=False)
+    is_sentence: bool = False  # the excerpt is a whole sentence of the text
+    other_sentence: str = ""  # for a contradiction: the sentence that says the opposite
 
     @property
     def is_error(self) -> bool:
-        return self.level == ERROR
+        return self.severity == ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == WARNING
+
+    @property
+    def overridable_by(self) -> str:
+        """Who may let the article be published with this error."""
+        if self.code.startswith(STANDARD_PREFIX):
+            return NOBODY
+        return MEDICAL_REVIEWER if self.code in REVIEWER_CODES else EDITOR
+
+    @property
+    def key(self) -> str:
+        """Identifies the sentence(s) a dangerous claim or contradiction is about, for a reviewer's acceptance."""
+        return finding_key(self.code, self.excerpt, self.other_sentence)
+
+    def as_dict(self) -> dict:
+        """The finding for JSON output and storage: `sentence` is the whole sentence when it is about one."""
+        data = {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "sentence": self.excerpt if self.is_sentence else None,
+            "excerpt": self.excerpt,
+        }
+        if self.other_sentence:
+            data["other_sentence"] = self.other_sentence
+        if self.figures:
+            data["figures"] = json.loads(json.dumps(dict(self.figures), default=str))
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "Finding":
+        return cls(
+            severity=data["severity"],
+            code=data["code"],
+            message=data["message"],
+            excerpt=data.get("excerpt") or "",
+            figures=data.get("figures") or {},
+            is_sentence=data.get("sentence") is not None,
+            other_sentence=data.get("other_sentence", ""),
+        )
 
 
-def has_errors(findings: Iterable[Finding]) -> bool:
-    """Whether any finding blocks publishing."""
-    return any(finding.is_error for finding in findings)
+def finding_key(code: str, sentence: str, other_sentence: str = "") -> str:
+    normal = " ".join(sorted(" ".join(text.split()) for text in (sentence, other_sentence) if text))
+    return hashlib.sha256(f"{code}\x1f{normal}".encode()).hexdigest()
 
 
 # ------------------------------------------------------------------ settings
 
-DEFAULT_CLAIM_WORDS = (
-    "proven", "clinically proven", "studies show", "studies have shown", "research shows", "research has shown",
-    "evidence shows", "safe", "cure", "cures", "cured", "guaranteed", "guarantees", "success rate",
-    "effective", "approved", "licensed",
-)  # fmt: skip
+# Extra words and phrases that make a sentence a claim, on top of what articles.claims recognises.
+DEFAULT_CLAIM_WORDS = ()
 DEFAULT_MARKETING_PHRASES = (
     "resounding yes", "100% safe", "completely safe", "totally safe", "perfectly safe", "entirely safe",
     "no side effects", "without any side effects", "free of side effects", "miracle", "guaranteed", "guarantee",
@@ -116,8 +182,11 @@ LITERAL_CITATION_RE = re.compile(r"\[(\d{1,3})\]")
 BLOCK_TAGS = {"p", "li", "dt", "dd", "blockquote", "figcaption", "caption", "div", "tr"}
 CONTAINER_TAGS = {"ul", "ol", "dl", "table"}
 HEADING_TAGS = {"h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "prof", "e.g", "i.e", "eg", "ie", "vs", "approx", "fig", "no", "st"}
-SENTENCE_END_RE = re.compile(rf"[.!?]+[\"”’')\]]*(?:\s*{CITE_OPEN}\d+{CITE_CLOSE})*(?=\s+[\"“‘(]?[A-Z0-9{CITE_OPEN}])")
+# sentencex takes some everyday words for abbreviations of US states ("… for me. Sumatriptan …", "… him ill. I …")
+# and keeps the sentences together; a full stop before a capital letter still ends a sentence unless it ends one
+# of these abbreviations.
+ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "prof", "e.g", "i.e", "eg", "ie", "vs", "approx", "fig", "no", "st", "ca"}
+SENTENCE_END_RE = re.compile(rf"[.!?]+[\"”’')\]]*(?:\s*{CITE_OPEN}\d+{CITE_CLOSE})*(?=\s+[\"“‘(]?[A-Z{CITE_OPEN}])")
 
 
 @dataclass(frozen=True)
@@ -241,17 +310,33 @@ class BodyReader(HTMLParser):
             self._buffer.append(data)
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split a block of prose into sentences; a citation after the full stop stays with its sentence."""
-    sentences, start = [], 0
+def split_at_full_stops(text: str) -> list[str]:
+    """Split where a full stop (not one ending an abbreviation or an initial) comes before a capital letter."""
+    parts, start = [], 0
     for match in SENTENCE_END_RE.finditer(text):
         before = text[start : match.start()].split()
-        if match.group() == "." and before and before[-1].lower() in ABBREVIATIONS:
-            continue  # "Dr. Okafor", "e.g. Botox"
-        sentences.append(text[start : match.end()].strip())
+        if match.group() == "." and before and (before[-1].lower() in ABBREVIATIONS or len(before[-1]) == 1):
+            continue  # "Dr. Okafor", "e.g. Botox", "J. Smith"
+        parts.append(text[start : match.end()])
         start = match.end()
-    sentences.append(text[start:].strip())
-    return [sentence for sentence in sentences if sentence]
+    parts.append(text[start:])
+    return [part for part in parts if part.strip()]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a block of prose into sentences (sentencex); a citation after the full stop stays with its sentence."""
+    sentences: list[str] = []
+    for part in (piece for found in segment("en", text) for piece in split_at_full_stops(found)):
+        part = part.strip()
+        markers = re.match(rf"(?:\s*{CITE_OPEN}\d+{CITE_CLOSE})+", part)
+        if markers and sentences:  # "It works.[1] Next …" splits before the marker
+            sentences[-1] += markers.group()
+            part = part[markers.end() :].strip()
+        if part and sentences and not re.search(r"\w", part):
+            sentences[-1] += part  # a stray closing bracket or quote
+        elif part:
+            sentences.append(part)
+    return sentences
 
 
 def citations_in(text: str) -> tuple[int, ...]:
@@ -324,6 +409,7 @@ class Context:
     topics: list[Topic]
     config: CheckSettings
     today: datetime.date
+    accepted: Mapping[str, ArticleEvent] = field(default_factory=dict)  # finding key -> the reviewer's acceptance
 
     @cached_property
     def body(self) -> Body:
@@ -332,6 +418,14 @@ class Context:
     @cached_property
     def is_treatment_article(self) -> bool:
         return is_treatment_article(title=self.article.title, topics=self.topics, config=self.config)
+
+    @cached_property
+    def listed(self) -> frozenset[int]:
+        return frozenset(reference.position for reference in self.references)
+
+    def is_supported(self, sentence: "Sentence") -> bool:
+        """Cited with a number that resolves to a listed reference (or a list under a cited introduction)."""
+        return sentence.supported or bool(set(sentence.citations) & self.listed)
 
 
 def phrase_pattern(phrases: Iterable[str]) -> re.Pattern:
@@ -356,63 +450,138 @@ def is_treatment_article(*, title: str, topics: Iterable, config: CheckSettings)
 
 # ------------------------------------------------------------------ claims and language
 
-NUMBER_WORDS = (
-    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy"
-    "|eighty|ninety|hundred|thousand|million"
+DANGER_ADVICE = {
+    "dosing": "Wrong dosing advice can hurt readers who follow it. Cite the source of this instruction (the "
+    "medicine's leaflet, the BNF or a guideline) with its number, e.g. [1], or point readers to the leaflet and "
+    "their pharmacist instead of giving instructions of your own.",
+    "safety": "Readers may take a medicine they should not, or avoid one they need. Cite the source (the leaflet, "
+    "the BNF or a guideline) with its number, e.g. [1], and say who it applies to and what the risks are.",
+    "efficacy": "No treatment should be promised as a cure without the evidence beside it. Cite the source with its "
+    "number, e.g. [1], and say what it does for whom.",
+}
+DANGER_ADVICE_DEFAULT = (
+    "A reader acting on it could come to harm. Cite the source with its number, e.g. [1], and say who it applies to."
 )
-FIGURE_PATTERNS = [
-    # 95%, 31 to 39, 2010, 8.4 — but not the 19 of "COVID-19" or a phone number to call ("call 999", "NHS 111").
-    re.compile(
-        r"(?<![A-Za-z]-)(?<![\w.])(?<!call )(?<!dial )(?<!ring )(?<!phone )(?<!NHS )"
-        r"\d+(?:[.,]\d+)*(?:\s*(?:%|per ?cent\b|percent\b))?",
-        re.IGNORECASE,
-    ),
-    re.compile(rf"\b(?:one|a|{NUMBER_WORDS})\s+(?:to|or|in|out of)\s+(?:every\s+)?(?:{NUMBER_WORDS}|ten)\b", re.I),
-    re.compile(rf"\b(?:{NUMBER_WORDS}|one)\s+(?:per ?cent|percent)\b", re.I),
-    re.compile(r"\b(?:half|a third|one third|two thirds|a quarter|one quarter|three quarters)\s+of\b", re.I),
-    re.compile(r"(?<!\bat )\bmost\b(?=\s+\w)|\b(?:majority|minority)\b|\b(?:nearly|almost) (?:all|every)", re.I),
-    re.compile(r"\b(?:twice|\w+ times) (?:as|more|less|higher|lower)\b", re.I),
-]
 
 
-def claim_triggers(text: str, claim_words: re.Pattern | None) -> list[str]:
-    """The figures, proportions and claim words in `text`, each once."""
-    triggers = [match.group().strip() for pattern in FIGURE_PATTERNS for match in pattern.finditer(text)]
-    if claim_words:
-        triggers += [match.group() for match in claim_words.finditer(text)]
-    return list(dict.fromkeys(triggers))
+def quote(sentence: str, length: int = 70) -> str:
+    text = " ".join(sentence.split())
+    return f"“{text if len(text) <= length else text[: length - 1].rstrip() + '…'}”"
 
 
-def check_claims_without_citation(ctx: Context) -> Iterable[Finding]:
-    claim_words = phrase_pattern(ctx.config.claim_words) if ctx.config.claim_words else None
+# Which kind a warning leads with when a sentence makes several claims: the most telling first.
+KIND_ORDER = ["hedged", "testimonial", "authority", "guarantee", "comparison", "causation", "statistic", "dosing",
+              "safety", "efficacy"]  # fmt: skip
+
+
+def as_written(cue: str, sentence: str) -> str:
+    """The cue as the sentence writes it (claims are found in lower case)."""
+    match = re.search(r"\W+".join(map(re.escape, cue.split())), sentence, re.IGNORECASE)
+    return match.group() if match else cue
+
+
+def claim_finding(ctx: Context, sentence: str, found: list[claims.Claim], *, table: bool = False) -> Finding:
+    """A dangerous claim (error, a medical reviewer may accept it) or an unsupported one (warning)."""
+    found = sorted(found, key=lambda claim: (not claim.dangerous, KIND_ORDER.index(claim.kind)))
+    found = [replace(claim, cue=as_written(claim.cue, sentence)) for claim in found]
+    kinds = list(dict.fromkeys(claim.kind for claim in found))
+    figures = {"kinds": tuple(kinds), "cues": tuple(dict.fromkeys(claim.cue for claim in found))}
+    where = "A table row" if table else quote(sentence)
+    dangerous = next((claim for claim in found if claim.dangerous), None)
+    if dangerous:
+        key = finding_key("dangerous-claim", sentence)
+        message = (
+            f"{where} {dangerous.why} (“{dangerous.cue}”) without a source: a dangerous claim. "
+            f"{DANGER_ADVICE.get(dangerous.kind, DANGER_ADVICE_DEFAULT)} Only a medical reviewer can accept it "
+            "as it is, with a reason."
+        )
+        if acceptance := ctx.accepted.get(key):
+            who = acceptance.actor.get_full_name() or acceptance.actor.get_username() if acceptance.actor else "?"
+            return Finding(
+                INFO,
+                "dangerous-claim-accepted",
+                f"{where} {dangerous.why}; accepted by the medical reviewer {who} on "
+                f"{acceptance.created_at:%-d %B %Y}: {acceptance.note}",
+                sentence,
+                {**figures, "kind": dangerous.kind},
+                is_sentence=True,
+            )
+        return Finding(ERROR, "dangerous-claim", message, sentence, {**figures, "kind": dangerous.kind}, True)
+    shown = ", ".join(claims.KINDS[kind] for kind in kinds)
+    first = found[0]
+    return Finding(
+        WARNING,
+        "unsupported-claim",
+        f"{where} {first.why} (“{first.cue}”; {shown}) without a source. Add the reference it comes from and cite "
+        "it with its number, e.g. [1]; if there is none, say it as a view or a question for a doctor instead.",
+        sentence,
+        {**figures, "kind": first.kind},
+        is_sentence=True,
+    )
+
+
+def claims_in(sentence: "Sentence", extra_words: re.Pattern | None) -> list[claims.Claim]:
+    found = claims.find_claims(sentence.plain)
+    if not found and extra_words and not sentence.is_question and (match := extra_words.search(sentence.plain)):
+        found = [claims.Claim("efficacy", match.group(), "makes a claim")]
+    return found
+
+
+def check_claims(ctx: Context) -> Iterable[Finding]:
+    """Claims without a source that resolves: dangerous ones are errors, the rest warnings."""
+    extra_words = phrase_pattern(ctx.config.claim_words) if ctx.config.claim_words else None
     tables: dict[int, list[Sentence]] = {}
     for sentence in ctx.body.sentences:
         if sentence.in_table is not None:
             tables.setdefault(sentence.in_table, []).append(sentence)
-        elif sentence.is_question or sentence.is_cited:
-            continue
-        elif triggers := claim_triggers(sentence.plain, claim_words):
-            yield claim_finding(sentence.text, triggers)
+        elif not ctx.is_supported(sentence) and (found := claims_in(sentence, extra_words)):
+            yield claim_finding(ctx, sentence.text, found)
     for rows in tables.values():
-        if any(row.is_cited for row in rows):
+        if any(ctx.is_supported(row) for row in rows):
             continue  # one reference for the whole table, in a row, its caption or the sentence before it
         for row in rows:
-            if triggers := claim_triggers(row.plain, claim_words):
-                yield claim_finding(row.text, triggers, table=True)
+            if found := claims_in(row, extra_words):
+                yield claim_finding(ctx, row.text, found, table=True)
                 break
 
 
-def claim_finding(excerpt: str, triggers: list[str], *, table: bool = False) -> Finding:
-    shown = ", ".join(f"“{trigger}”" for trigger in triggers)
-    where = "A table states figures or claims" if table else "States a figure or a claim"
-    return Finding(
-        WARNING,
-        "claim-without-citation",
-        f"{where} ({shown}) without a reference. Cite the source with its number, e.g. [1], "
-        "or say it without the figure.",
-        excerpt,
-        {"triggers": tuple(triggers)},
-    )
+def check_contradictions(ctx: Context) -> Iterable[Finding]:
+    """The same thing said to be approved (or safe, or recommended) in one sentence and not in another."""
+    said = [
+        (sentence, assertion) for sentence in ctx.body.sentences for assertion in claims.find_assertions(sentence.plain)
+    ]
+    reported = set()
+    for index, (first, one) in enumerate(said):
+        for second, other in said[index + 1 :]:
+            if first is second or (first.text, second.text) in reported or not claims.contradicts(one, other):
+                continue
+            reported.add((first.text, second.text))
+            key = finding_key("contradiction", first.text, second.text)
+            if acceptance := ctx.accepted.get(key):
+                who = acceptance.actor.get_username() if acceptance.actor else "?"
+                yield Finding(
+                    INFO,
+                    "contradiction-accepted",
+                    f"{quote(first.text)} and {quote(second.text)} look contradictory; accepted by the medical "
+                    f"reviewer {who} on {acceptance.created_at:%-d %B %Y}: {acceptance.note}",
+                    first.text,
+                    {"topic": one.topic},
+                    is_sentence=True,
+                    other_sentence=second.text,
+                )
+                continue
+            yes, no = (first, second) if one.positive else (second, first)
+            yield Finding(
+                ERROR,
+                "contradiction",
+                f"The article contradicts itself about what is {one.topic}: {quote(yes.text)} says it is, "
+                f"{quote(no.text)} says it is not. Readers cannot tell which is true: correct the wrong one and "
+                "cite the source for the right one.",
+                first.text,
+                {"topic": one.topic},
+                is_sentence=True,
+                other_sentence=second.text,
+            )
 
 
 def check_marketing_language(ctx: Context) -> Iterable[Finding]:
@@ -495,25 +664,15 @@ def check_reference_links(ctx: Context) -> Iterable[Finding]:
 # ------------------------------------------------------------------ readability
 
 
-def count_syllables(word: str) -> int:
-    """An English syllable estimate (vowel groups, less a silent final e): good enough for a reading grade."""
-    word = re.sub(r"[^a-z]", "", word.lower())
-    if not word:
-        return 1  # a number read aloud
-    if len(word) <= 3:
-        return 1
-    word = re.sub(r"(?:[^laeiouy]es|(?<![td])ed|[^laeiouy]e)$", "", word)  # silent endings: "takes", "used", "make"
-    word = re.sub(r"^y", "", word)
-    return max(1, len(re.findall(r"[aeiouy]+", word)))
-
-
 def flesch_kincaid_grade(sentences: Sequence[Sentence]) -> float:
-    """US school grade needed to read the text: 0.39 × words per sentence + 11.8 × syllables per word − 15.59."""
-    words = [word for sentence in sentences for word in WORD_RE.findall(sentence.plain)]
-    if not sentences or not words:
+    """US school grade needed to read the text (textstat's Flesch–Kincaid), over the sentences as we split them."""
+    if not sentences or not any(WORD_RE.search(sentence.plain) for sentence in sentences):
         return 0.0
-    syllables = sum(count_syllables(word) for word in words)
-    return 0.39 * len(words) / len(sentences) + 11.8 * syllables / len(words) - 15.59
+    text = " ".join(
+        sentence.plain if re.search(r"[.!?][\"”’')\]]*$", sentence.plain) else f"{sentence.plain}."
+        for sentence in sentences
+    )
+    return float(textstat.flesch_kincaid_grade(text))
 
 
 BE_FORMS = r"(?:am|is|are|was|were|be|been|being|isn't|aren't|wasn't|weren't)"
@@ -713,10 +872,6 @@ def check_internal_links(ctx: Context) -> Iterable[Finding]:
 
 def check_review(ctx: Context) -> Iterable[Finding]:
     article = ctx.article
-    if not article.reviewer_id:
-        yield Finding(WARNING, "no-reviewer", "No medical reviewer is named. Ask a clinician to review the article.")
-    elif not article.last_reviewed:
-        yield Finding(WARNING, "review-date-missing", "A reviewer is named but the date of the review is missing.")
     if article.next_review_due and article.next_review_due < ctx.today:
         days = (ctx.today - article.next_review_due).days
         yield Finding(
@@ -725,6 +880,89 @@ def check_review(ctx: Context) -> Iterable[Finding]:
             f"The medical review was due on {article.next_review_due:%-d %B %Y} ({days} days ago).",
             "",
             {"due": article.next_review_due.isoformat(), "days_overdue": days},
+        )
+
+
+# The page's route for readers' feedback: the article template links to this URL name ("Tell us").
+FEEDBACK_URL_NAME = "contact"
+
+
+def profile_of(user):
+    """The user's contributor profile, or None."""
+    try:
+        return user.contributor
+    except (AttributeError, ContributorProfile.DoesNotExist):
+        return None
+
+
+def readable_name(user) -> str:
+    """The name readers see for a person: their profile's display name, else their full name (never a username)."""
+    if user is None:
+        return ""
+    profile = profile_of(user)
+    return (profile.display_name if profile else "").strip() or user.get_full_name().strip()
+
+
+def feedback_route() -> str:
+    try:
+        return reverse(FEEDBACK_URL_NAME)
+    except NoReverseMatch:
+        return ""
+
+
+STANDARDS = {
+    # code: (what is missing, what to do) — the essentials of the NHS Standard for Creating Health Content and the
+    # PIF TICK that a published page must show.
+    "standard-author": (
+        "a named author",
+        "Give the author a contributor profile with the name readers should see (or a first and last name).",
+    ),
+    "standard-reviewer": (
+        "a medical reviewer with credentials",
+        "Have a clinician review it, and give them a contributor profile with their credentials.",
+    ),
+    "standard-review-dates": (
+        "last-reviewed and next-review dates",
+        "They are set when a medical reviewer approves the article.",
+    ),
+    "standard-sources": ("a list of sources", "Add the references the article is based on and cite them."),
+    "standard-interests": (
+        "a competing-interests statement",
+        "Declare any conflict of interest of the author and the reviewer, or write “None”.",
+    ),
+    "standard-feedback": (
+        "a route for readers' feedback on the page",
+        f"The page links to the “{FEEDBACK_URL_NAME}” URL, which this site does not have: add it back.",
+    ),
+}
+
+
+def missing_standards(ctx: Context) -> list[str]:
+    """The codes of the publishing essentials the article lacks."""
+    article = ctx.article
+    reviewer = article.reviewer if article.reviewer_id else None
+    reviewer_profile = profile_of(reviewer) if reviewer else None
+    missing = {
+        "standard-author": not (article.author_id and readable_name(article.author)),
+        "standard-reviewer": not (reviewer and reviewer_profile and reviewer_profile.credentials.strip()),
+        "standard-review-dates": not (article.last_reviewed and article.next_review_due),
+        "standard-sources": not ctx.references,
+        "standard-interests": not (article.competing_interests or "").strip(),
+        "standard-feedback": not feedback_route(),
+    }
+    return [code for code, lacking in missing.items() if lacking]
+
+
+def check_standards(ctx: Context) -> Iterable[Finding]:
+    """What a page must show before it is published: nobody can publish past these."""
+    for code in missing_standards(ctx):
+        what, todo = STANDARDS[code]
+        yield Finding(
+            ERROR,
+            code,
+            f"Publishing standard not met: the page needs {what}. {todo} No one can publish it without.",
+            what,
+            {"standard": what},
         )
 
 
@@ -749,11 +987,13 @@ def check_required_sections(ctx: Context) -> Iterable[Finding]:
 Check = Callable[[Context], Iterable[Finding]]
 
 CHECKS: list[Check] = [
+    check_standards,
     check_summary,
     check_title,
     check_reference_numbers,
     check_reference_links,
-    check_claims_without_citation,
+    check_claims,
+    check_contradictions,
     check_marketing_language,
     check_heading_levels,
     check_image_alt_text,
@@ -765,6 +1005,15 @@ CHECKS: list[Check] = [
     check_long_sentences,
     check_passive_voice,
 ]
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+def accepted_claims(article) -> dict[str, ArticleEvent]:
+    """The medical reviewers' acceptances of dangerous claims and contradictions, by finding key (newest wins)."""
+    if not article.pk:
+        return {}
+    events = ArticleEvent.objects.filter(article=article, action=ArticleEvent.Action.ACCEPTED_CLAIM)
+    return {event.fingerprint: event for event in events.select_related("actor").order_by("created_at", "pk")}
 
 
 def check_article(
@@ -775,8 +1024,9 @@ def check_article(
     config: CheckSettings | None = None,
     today: datetime.date | None = None,
     checks: Sequence[Check] | None = None,
+    accepted: Mapping[str, ArticleEvent] | None = None,
 ) -> list[Finding]:
-    """Run the content checks on an article: errors first, then warnings, each in check order.
+    """Run the content checks on an article: errors first, then warnings, then notes, each in check order.
 
     `references` and `topics` default to the saved ones; pass them to check unsaved form data.
     """
@@ -790,11 +1040,58 @@ def check_article(
         topics=list(topics),
         config=config or CheckSettings.from_settings(),
         today=today or timezone.localdate(),
+        accepted=accepted_claims(article) if accepted is None else accepted,
     )
     findings = [
         finding
         for check in (CHECKS if checks is None else checks)
         for finding in check(ctx)
-        if finding.code not in ctx.config.ignore
+        if finding.code not in ctx.config.ignore or finding.code.startswith(STANDARD_PREFIX)  # the gate stays
     ]
-    return sorted(findings, key=lambda finding: not finding.is_error)
+    return sorted(findings, key=lambda finding: SEVERITY_ORDER[finding.severity])
+
+
+CHECK_SOURCES = [Path(__file__), Path(claims.__file__)]
+
+
+def checks_version(config: CheckSettings | None = None) -> str:
+    """A fingerprint of the checks' code and settings: stored findings made by other checks are out of date."""
+    config = config or CheckSettings.from_settings()
+    return _version(repr(sorted(asdict(config).items())))
+
+
+@functools.lru_cache(maxsize=16)
+def _version(settings_repr: str) -> str:
+    digest = hashlib.sha256(settings_repr.encode())
+    for source in CHECK_SOURCES:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def refresh_checks(article: Article, *, today: datetime.date | None = None) -> list[Finding]:
+    """Run the content checks and store the findings and their counts on the article; returns the findings."""
+    config = CheckSettings.from_settings()
+    findings = check_article(article, config=config, today=today)
+    article.check_findings = [finding.as_dict() for finding in findings]
+    article.check_errors = sum(finding.is_error for finding in findings)
+    article.check_warnings = sum(finding.is_warning for finding in findings)
+    article.checks_version = checks_version(config)
+    article.checked_at = timezone.now()
+    Article.objects.filter(pk=article.pk).update(
+        check_findings=article.check_findings,
+        check_errors=article.check_errors,
+        check_warnings=article.check_warnings,
+        checks_version=article.checks_version,
+        checked_at=article.checked_at,
+    )
+    return findings
+
+
+def stored_findings(article: Article) -> list[Finding]:
+    """The findings as last stored by refresh_checks."""
+    return [Finding.from_dict(data) for data in article.check_findings or []]
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """Whether any finding blocks publishing."""
+    return any(finding.is_error for finding in findings)

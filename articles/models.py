@@ -7,6 +7,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -151,12 +152,12 @@ class ArticleQuerySet(models.QuerySet):
             self.select_related("author__contributor")
             .prefetch_related("topics")
             .order_by("-published_at", "-pk")
-            .defer("body", "body_html")
+            .defer("body", "body_html", "check_findings")
         )
 
     def for_reading(self):
         """An article with the people its page names (its topics and references are read with its text)."""
-        return self.select_related("author__contributor", "reviewer__contributor")
+        return self.select_related("author__contributor", "reviewer__contributor").defer("check_findings")
 
     def visible_to(self, user):
         """Readers see published articles; staff see the drafts they may edit or review (as previews)."""
@@ -264,8 +265,19 @@ class Article(models.Model):
         help_text="Fingerprint of the clinical content (title, summary, body, references) the reviewer approved.",
     )
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    competing_interests = models.TextField(
+        "competing interests",
+        blank=True,
+        help_text="Declared conflicts of interest of the author and the reviewer, shown on the page. Write “None” "
+        "when there are none: an article cannot be published with this empty.",
+    )
+    # The content checks' findings as last computed (articles.checks.refresh_checks): every place that shows
+    # them (admin list, filter, change page, check_content) reads these, so they all agree.
+    check_findings = models.JSONField(default=list, editable=False)
     check_errors = models.PositiveSmallIntegerField(default=0, editable=False)
     check_warnings = models.PositiveSmallIntegerField(default=0, editable=False)
+    checks_version = models.CharField(max_length=64, blank=True, editable=False)
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     what_changed = models.TextField(
         "what changed",
         blank=True,
@@ -277,7 +289,8 @@ class Article(models.Model):
     history = HistoricalRecords(
         excluded_fields=[
             "body_html", "toc", "word_count", "hero_width", "hero_height", "updated_at",
-            "content_fingerprint", "check_errors", "check_warnings",
+            "content_fingerprint", "check_findings", "check_errors", "check_warnings", "checks_version",
+            "checked_at",
         ]
     )  # fmt: skip
 
@@ -374,6 +387,13 @@ class Reference(models.Model):
     doi = models.CharField(
         "DOI", max_length=200, blank=True, help_text="e.g. 10.1111/j.1526-4610.2010.01678.x (without https://doi.org/)"
     )
+    pmid = models.CharField(
+        "PMID",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,12}$", "A PMID is digits only, e.g. 20487038.")],
+        help_text="PubMed identifier, digits only, e.g. 20487038.",
+    )
 
     history = HistoricalRecords()
 
@@ -396,6 +416,8 @@ class Reference(models.Model):
             return self.url
         if self.doi:
             return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
         return ""
 
 
@@ -431,6 +453,7 @@ class ArticleEvent(models.Model):
         MINOR_EDIT = "minor_edit", "Marked as a minor edit"
         REREVIEW = "rereview", "Re-review requested"
         RESTORED = "restored", "Revision restored"
+        ACCEPTED_CLAIM = "accepted_claim", "Content-check error accepted by a medical reviewer"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16, choices=Action)

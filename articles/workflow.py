@@ -16,6 +16,7 @@ sign-off to the new text and is recorded.
 import datetime
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .caching import purge_article_page
-from .checks import check_article
+from .checks import EDITOR, MEDICAL_REVIEWER, NOBODY, Finding, check_article, finding_key, refresh_checks
 from .models import Article, ArticleEvent, Redirect, add_months
 
 Status = Article.Status
@@ -53,6 +54,8 @@ def clinical_fingerprint(article: Article, *, references=None) -> str:
     parts = [_normalise(article.title), _normalise(article.summary), _normalise(article.body)]
     for ref in sorted(references, key=lambda ref: ref.position):
         values = (ref.position, ref.title, ref.source, ref.year or "", ref.url, ref.doi)
+        if ref.pmid:  # added later: fingerprints of references without one are unchanged
+            values += (ref.pmid,)
         parts.append("\x1e".join(_normalise(str(value)) for value in values))
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -61,17 +64,6 @@ def review_interval_months(article: Article) -> int:
     """The shortest review interval of the article's topics, or the site default."""
     intervals = [topic.review_interval_months for topic in article.topics.all() if topic.review_interval_months]
     return min(intervals, default=settings.ARTICLE_REVIEW_INTERVAL_MONTHS)
-
-
-def refresh_checks(article: Article) -> list:
-    """Run the content checks and store their counts (for the list column and filters); returns the findings."""
-    findings = check_article(article)
-    article.check_errors = sum(finding.is_error for finding in findings)
-    article.check_warnings = len(findings) - article.check_errors
-    Article.objects.filter(pk=article.pk).update(
-        check_errors=article.check_errors, check_warnings=article.check_warnings
-    )
-    return findings
 
 
 def after_edit(*, article: Article, by, old_slug: str = "") -> list:
@@ -213,6 +205,7 @@ def approve(*, article: Article, by, note: str = "", today: datetime.date | None
             "status",
         ],
     )
+    refresh_checks(article)  # the review dates and the reviewer are publishing standards
     return _record(
         article=article, by=by, action=Action.APPROVED, from_status=from_status, note=note, fingerprint=fingerprint
     )
@@ -238,32 +231,64 @@ def send_back(*, article: Article, by, note: str) -> ArticleEvent:
     return _record(article=article, by=by, action=Action.SENT_BACK, from_status=from_status, note=note.strip())
 
 
-def publishing_blockers(article: Article, findings=None) -> list[str]:
-    """Why the article may not be published without the override permission (empty: it may be)."""
+@dataclass(frozen=True)
+class Blocker:
+    """A reason the article may not be published, and who may let it be published anyway."""
+
+    reason: str
+    overridable_by: str  # checks.EDITOR ("publish without review", with a reason), MEDICAL_REVIEWER or NOBODY
+
+    def __str__(self):
+        return self.reason
+
+
+def publishing_blockers(article: Article, findings: list[Finding] | None = None) -> list[Blocker]:
+    """Why the article may not be published (empty: it may be), each with who may override it."""
+    if findings is None:
+        findings = check_article(article)
     blockers = []
+    missing = [finding.excerpt for finding in findings if finding.is_error and finding.overridable_by == NOBODY]
+    if missing:
+        blockers.append(Blocker(f"It does not meet the publishing standards: it needs {', '.join(missing)}.", NOBODY))
     if clinical_fingerprint(article) != article.approved_fingerprint or not article.approved_fingerprint:
-        blockers.append("The current text has no medical approval.")
-    errors = sum(finding.is_error for finding in (check_article(article) if findings is None else findings))
-    if errors:
-        blockers.append(f"The content checks found {errors} error(s).")
+        blockers.append(Blocker("The current text has no medical approval.", EDITOR))
+    for_reviewer = sum(finding.is_error and finding.overridable_by == MEDICAL_REVIEWER for finding in findings)
+    if for_reviewer:
+        blockers.append(
+            Blocker(
+                f"The content checks found {for_reviewer} dangerous claim(s) or contradiction(s): the text must "
+                "change, or a medical reviewer must accept each one with a reason.",
+                MEDICAL_REVIEWER,
+            )
+        )
+    other = sum(finding.is_error and finding.overridable_by == EDITOR for finding in findings)
+    if other:
+        blockers.append(Blocker(f"The content checks found {other} error(s).", EDITOR))
     return blockers
 
 
 @transaction.atomic
 def publish(*, article: Article, by, when: datetime.datetime | None = None, override_reason: str = "") -> ArticleEvent:
-    """Publish now, or schedule for `when`. Needs a medical approval of the current text and no content-check
-    errors, unless an editor with "publish without review" gives a reason (recorded as an override)."""
+    """Publish now, or schedule for `when`.
+
+    Needs the publishing standards (no override), no dangerous claim or contradiction that a medical reviewer has
+    not accepted (no override), a medical approval of the current text and no other content-check errors, unless an
+    editor with "publish without review" gives a reason (recorded as an override).
+    """
     _require(by, "articles.publish_article", "Only editors can publish or schedule articles.")
     override_reason = (override_reason or "").strip()
-    blockers = publishing_blockers(article)
-    if blockers and not override_reason:
-        raise WorkflowError(" ".join(blockers) + " It cannot be published until that is resolved.")
     if override_reason:
         _require(
             by,
             "articles.publish_without_review",
             "Publishing past the checks needs the “publish without review” permission.",
         )
+    blockers = publishing_blockers(article, refresh_checks(article))
+    hard = [str(blocker) for blocker in blockers if blocker.overridable_by != EDITOR]
+    if hard:
+        raise WorkflowError(" ".join(hard) + " No override can publish past this.")
+    if blockers and not override_reason:
+        raise WorkflowError(" ".join(map(str, blockers)) + " It cannot be published until that is resolved.")
     now = timezone.now()
     from_status = article.status
     article.status = Status.PUBLISHED
@@ -272,7 +297,7 @@ def publish(*, article: Article, by, when: datetime.datetime | None = None, over
     _save(article, by=by, reason="Scheduled" if scheduled else "Published", fields=["status", "published_at"])
     note = override_reason
     if override_reason and blockers:
-        note = f"{override_reason} (overrode: {' '.join(blockers)})"
+        note = f"{override_reason} (overrode: {' '.join(map(str, blockers))})"
     return _record(
         article=article,
         by=by,
@@ -281,6 +306,41 @@ def publish(*, article: Article, by, when: datetime.datetime | None = None, over
         note=note,
         override=bool(override_reason),
     )
+
+
+@transaction.atomic
+def accept_finding(*, article: Article, by, key: str, reason: str) -> ArticleEvent:
+    """A medical reviewer accepts a dangerous claim or a contradiction as it stands, with a reason (recorded).
+
+    The acceptance holds for that exact sentence (or pair of sentences): when the text changes, the check
+    reports it again.
+    """
+    _require(by, "articles.review_article", "Only a medical reviewer can accept a dangerous claim or a contradiction.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise WorkflowError("Say why the sentence is right as it stands: a reason is required, and it is recorded.")
+    finding = next(
+        (
+            finding
+            for finding in check_article(article)
+            if finding.is_error and finding.overridable_by == MEDICAL_REVIEWER and finding.key == key
+        ),
+        None,
+    )
+    if finding is None:
+        raise WorkflowError("That finding is no longer reported (the text may have changed): reload the page.")
+    quoted = " / ".join(f"“{text}”" for text in (finding.excerpt, finding.other_sentence) if text)
+    _save(article, by=by, reason="Content-check error accepted by a medical reviewer", fields=[])
+    event = _record(
+        article=article,
+        by=by,
+        action=Action.ACCEPTED_CLAIM,
+        from_status=article.status,
+        note=f"{reason} — {quoted}",
+        fingerprint=finding_key(finding.code, finding.excerpt, finding.other_sentence),
+    )
+    refresh_checks(article)
+    return event
 
 
 @transaction.atomic

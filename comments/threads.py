@@ -118,7 +118,7 @@ def comment_page(*, article: Article, own_ids, page: str | int | None) -> Commen
             c,
             permalink=permalink.format(c.pk),
             report_url=report_url.format(c.pk),
-            posted_iso=posted.isoformat(timespec="minutes"),
+            posted_iso=f"{posted:%Y-%m-%dT%H:%M%z}",
             posted=f"{posted.day} {posted:%b %Y, %H:%M}",
         )
     children = defaultdict(list)

@@ -122,6 +122,7 @@ def make_article(db, author_user):
             "summary": "How Botox injections help prevent chronic migraine.",
             "body": "## How it works\n\nBotox reduces headache days [1].\n\n## Side effects\n\nNeck pain.",
             "author": author_user,
+            "competing_interests": "None",
             "status": Article.Status.PUBLISHED,
             "published_at": timezone.now() - datetime.timedelta(hours=1),
         }

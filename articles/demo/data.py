@@ -164,7 +164,16 @@ REFERENCES = {
         ),
     ],
     "chronic-migraine": [ICHD_3, NICE_CG150, NICE_TA260, AHS_2021],
-    "tension-type-headache": [EFNS_TTH, ICHD_3, NICE_CG150],
+    "tension-type-headache": [
+        EFNS_TTH,
+        ICHD_3,
+        NICE_CG150,
+        DemoReference(
+            title="Aspirin for pain relief",
+            source="NHS",
+            url="https://www.nhs.uk/medicines/aspirin-for-pain-relief/",
+        ),
+    ],
     "keeping-a-headache-diary": [
         NICE_CG150,
         DemoReference(

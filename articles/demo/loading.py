@@ -11,8 +11,9 @@ from django.contrib.auth.models import Group
 from django.db import models, transaction
 
 from articles.caching import purge_site
+from articles.checks import refresh_checks
 from articles.models import Article, ContributorProfile, Reference, Topic, add_months
-from articles.workflow import clinical_fingerprint, refresh_checks
+from articles.workflow import clinical_fingerprint
 
 from .data import PEOPLE, REFERENCES, TOPICS, DemoPerson
 
@@ -42,6 +43,7 @@ class DemoArticle:
     published_at: datetime.datetime | None
     last_reviewed: datetime.date | None
     body: str
+    competing_interests: str = ""
 
 
 def parse_article(text: str, *, name: str = "article") -> DemoArticle:
@@ -72,6 +74,7 @@ def parse_article(text: str, *, name: str = "article") -> DemoArticle:
         published_at=datetime.datetime.fromisoformat(published_at) if published_at else None,
         last_reviewed=datetime.date.fromisoformat(last_reviewed) if last_reviewed else None,
         body="\n".join(lines[end + 1 :]).strip() + "\n",
+        competing_interests=meta.get("competing_interests", ""),
     )
 
 
@@ -160,6 +163,7 @@ def _sync_article(demo: DemoArticle, *, people: dict, topics: dict, counts: Coun
             "reviewer": people[demo.reviewer] if demo.reviewer else None,
             "last_reviewed": demo.last_reviewed,
             "next_review_due": next_review_due,
+            "competing_interests": demo.competing_interests,
         },
     )
     wanted_topics = {topics[slug].pk for slug in demo.topics}
@@ -185,7 +189,6 @@ def _sync_article(demo: DemoArticle, *, people: dict, topics: dict, counts: Coun
         content_fingerprint=fingerprint, approved_fingerprint=fingerprint if demo.last_reviewed else ""
     )
     transaction.on_commit(purge_site)  # update() sends no signal
-    refresh_checks(article)
     return article
 
 
@@ -229,8 +232,9 @@ def load_demo_content() -> Counter:
             )
             counts["topics", outcome] += 1
         people = {person.username: _sync_person(person, counts) for person in PEOPLE}
-        for demo in demo_articles():
-            _sync_article(demo, people=people, topics=topics, counts=counts)
+        articles = [_sync_article(demo, people=people, topics=topics, counts=counts) for demo in demo_articles()]
+        for article in articles:  # once all exist: the articles link to each other
+            refresh_checks(article)
         for username, group_name, first_name, last_name in ROLE_ACCOUNTS:
             _sync_role_account(username, group_name, first_name, last_name, counts)
     return counts

@@ -27,7 +27,10 @@ def in_group(username: str, group: str, **extra) -> object:
 
 @pytest.fixture
 def writer(db):
-    return in_group("wendy-writer", "Writers")
+    user = in_group("wendy-writer", "Writers")
+    user.first_name, user.last_name = "Wendy", "Wright"
+    user.save()
+    return user
 
 
 @pytest.fixture
@@ -75,6 +78,7 @@ def draft(writer, topic):
         summary="How Botox injections can help prevent chronic migraine.",
         body=CLEAN_BODY,
         author=writer,
+        competing_interests="None",
         status=Article.Status.DRAFT,
     )
     article.topics.set([topic])
@@ -105,6 +109,7 @@ def change_form(article, **overrides) -> dict:
         "author": article.author_id,
         "next_review_due": article.next_review_due.isoformat() if article.next_review_due else "",
         "what_changed": article.what_changed,
+        "competing_interests": article.competing_interests,
         "references-TOTAL_FORMS": str(len(references)),
         "references-INITIAL_FORMS": str(len(references)),
         "references-MIN_NUM_FORMS": "0",

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles import checks
-from articles.checks import ERROR, WARNING, CheckSettings, Finding, check_article, has_errors
-from articles.models import Article, Reference, Topic
+from articles.checks import ERROR, INFO, WARNING, CheckSettings, Finding, check_article, has_errors
+from articles.models import Article, ArticleEvent, Reference, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +64,12 @@ def test_a_well_written_treatment_article_has_no_findings(good_article):
 
 def test_findings_list_errors_before_warnings_and_has_errors_says_whether_any_blocks(good_article):
     good_article.summary = ""
-    good_article.reviewer = None
+    good_article.next_review_due = TODAY - datetime.timedelta(days=1)
     findings = run(good_article)
-    assert [finding.level for finding in findings] == [ERROR, WARNING]
+    assert [(finding.severity, finding.code) for finding in findings] == [
+        (ERROR, "summary-missing"),
+        (WARNING, "review-overdue"),
+    ]
     assert has_errors(findings)
     assert not has_errors(findings[1:])
     assert not has_errors([])
@@ -76,68 +79,191 @@ def test_findings_list_errors_before_warnings_and_has_errors_says_whether_any_bl
 
 
 @pytest.mark.parametrize(
-    ("sentence", "trigger"),
+    ("sentence", "kind"),
     [
-        ("It helps 80% of people.", "80%"),
-        ("About half of all adults have tried it.", "half of"),
-        ("Most people feel better within a week.", "Most"),
-        ("One in five people stop because of side effects.", "One in five"),
-        ("The majority of patients are happy with it.", "majority"),
-        ("You can have four to six sessions a year.", "four to six"),
-        ("Studies show that it works.", "Studies show"),
-        ("The injections are safe for most adults.", "safe"),
-        ("It has a success rate that is hard to beat.", "success rate"),
+        ("It helps 80% of people.", "statistic"),
+        ("About half of all adults have tried it.", "statistic"),
+        ("Migraine is very common.", "statistic"),
+        ("Studies show that it works.", "authority"),
+        ("Doctors agree that every person with migraine should try it.", "authority"),
+        ("Sleep experts all agree that a warm bath before bed helps.", "authority"),
+        ("According to research, screens ruin your sleep.", "authority"),
+        ("Rizatriptan is far stronger than every other triptan.", "comparison"),
+        ("Red wine is the best natural sleep aid there is.", "comparison"),
+        ("Some experts believe that magnesium may possibly reverse the damage.", "hedged"),
+        ("Claire from Leeds says the tablets changed her life.", "testimonial"),
+        ("My friend Sam says triptans stopped his attacks dead.", "testimonial"),
+        ("It works within minutes.", "guarantee"),
+        ("Stress is the main cause of migraine.", "causation"),
+        ("Feverfew eases migraine pain.", "efficacy"),
+        ("Triptans can make you feel drowsy.", "safety"),
     ],
 )
-def test_an_uncited_figure_or_claim_is_a_warning_quoting_the_sentence(good_article, sentence, trigger):
+def test_an_uncited_claim_is_a_warning_asking_for_a_source(good_article, sentence, kind):
     with_body(good_article, f"{sentence}\n")
-    [finding] = run(good_article, checks.check_claims_without_citation)
-    assert (finding.level, finding.code, finding.excerpt) == (WARNING, "claim-without-citation", sentence)
-    assert any(trigger in found for found in finding.figures["triggers"])
-    assert f"“{trigger}”" in finding.message
+    [finding] = run(good_article, checks.check_claims)
+    assert (finding.severity, finding.code, finding.excerpt, finding.is_sentence) == (
+        WARNING,
+        "unsupported-claim",
+        sentence,
+        True,
+    )
+    assert kind in finding.figures["kinds"]
+    assert "without a source" in finding.message and "cite it with its number" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("If the first tablet does not work, take another one every half hour until the pain has gone.", "dosing"),
+        ("If the first tablet does not work, take another one until the pain has gone.", "dosing"),
+        ("Take 2 tablets every 4 to 6 hours.", "dosing"),
+        ("Adults: 400 mg three times a day.", "dosing"),
+        ("Stop taking your beta blocker once the headaches ease.", "dosing"),
+        ("You can swap your prescribed preventive for magnesium.", "dosing"),
+        ("Triptans are a good choice for people with coronary artery disease.", "safety"),
+        ("Triptans should not be used by people with heart disease.", "safety"),
+        ("You can take it every day without any risk.", "safety"),
+        ("Children's paracetamol is so gentle that you cannot overdose on it.", "safety"),
+        ("Botox is a cure for chronic migraine.", "efficacy"),
+    ],
+)
+def test_a_dangerous_claim_without_a_source_is_a_blocking_error_that_never_says_drop_the_number(
+    good_article, sentence, kind
+):
+    with_body(good_article, f"{sentence}\n")
+    [finding] = run(good_article, checks.check_claims)
+    assert (finding.severity, finding.code, finding.excerpt) == (ERROR, "dangerous-claim", sentence)
+    assert finding.figures["kind"] == kind
+    assert finding.overridable_by == checks.MEDICAL_REVIEWER
+    assert "medical reviewer" in finding.message and "e.g. [1]" in finding.message
+    for advice in ("without the figure", "without the number", "remove the number", "delete"):
+        assert advice not in finding.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "If you cannot sleep, get up after about 20 minutes and do something calm.",
+        "I woke at 3am with the pain.",
+        "Ask your doctor or pharmacist how many days a month it is safe to take painkillers.",
+        "Do not stop taking your medicine without talking to your doctor.",
+        "Is it safe? Ask your doctor, “Is it safe for me?”",
+        "If you find it hard to breathe, call 999.",
+        "Keep your tablets in a safe place, out of the reach of children.",
+        "Triptans are used to treat migraine attacks.",
+        "Use the cream as your doctor prescribed.",
+        "Write down how many tablets you take each day.",
+        "## 3 things to know\n\nAsk your doctor.",
+        "1. Wash your hands.\n2. Clean the skin.\n3. Ask the nurse to start.",
+        "Some people with long COVID-19 get headaches [1].",
+        "```\n50% of 10\n```\n\nA code sample.",
+    ],
+)
+def test_advice_questions_signposting_and_numbers_alone_are_not_claims(good_article, body):
+    with_body(good_article, body)
+    assert run(good_article, checks.check_claims) == []
 
 
 @pytest.mark.parametrize(
     "body",
     [
         "It helps 80% of people [1].",
+        "Take 2 tablets every 4 to 6 hours, and no more than 8 in 24 hours [1].",
         "Headache days fell by 8.4 a month with Botox [1]. The dose was 155 to 195 units [2].",
         "In 2010 the FDA approved it.[1] It is given every 12 weeks [1] [2].",
-        "## 3 things to know\n\nAsk your doctor.",
-        "1. Wash your hands.\n2. Clean the skin.\n3. Ask the nurse to start.",
-        "This page answers the questions people ask most. You can take at most one dose.",
-        "Some people with long COVID-19 get headaches.",
-        "Is it safe? Ask your doctor, “Is it safe for me?”",
-        "If you find it hard to breathe, call 999.",
-        "```\n50% of 10\n```\n\nA code sample.",
         "You may have chronic migraine if [1]:\n\n- you have headaches on 15 or more days a month\n- for 3 months",
         "Botox is not approved for:\n\n- children under 18 [1]\n- tension-type headache [2]",
         "| Day | Hours |\n| --- | --- |\n| Monday | 5 [1] |\n| Tuesday | 3 |",
     ],
 )
-def test_cited_or_harmless_numbers_are_not_claims(good_article, body):
+def test_a_claim_citing_a_listed_reference_is_fine(good_article, body):
     with_body(good_article, body)
-    assert run(good_article, checks.check_claims_without_citation) == []
+    assert run(good_article, checks.check_claims) == []
+
+
+def test_a_citation_that_resolves_to_no_reference_supports_nothing(good_article):
+    with_body(good_article, "Take 2 tablets every 4 hours [7].")
+    findings = run(good_article, checks.check_claims, checks.check_reference_numbers)
+    assert [(f.code, f.excerpt) for f in findings if f.code != "reference-not-cited"] == [
+        ("dangerous-claim", "Take 2 tablets every 4 hours [7]."),
+        ("reference-not-listed", "Take 2 tablets every 4 hours [7]."),
+    ]
 
 
 def test_list_items_without_a_cited_introduction_are_checked_one_by_one(good_article):
-    with_body(good_article, "You may have it if:\n\n- you have headaches on 15 days a month\n- you feel sick")
-    [finding] = run(good_article, checks.check_claims_without_citation)
-    assert finding.excerpt == "you have headaches on 15 days a month"
+    with_body(good_article, "You may have it if:\n\n- most people in your family have it\n- you feel sick")
+    [finding] = run(good_article, checks.check_claims)
+    assert finding.excerpt == "most people in your family have it"
 
 
-def test_a_table_of_uncited_figures_gives_one_warning(good_article):
-    with_body(good_article, "| Day | Hours |\n| --- | --- |\n| Monday | 5 |\n| Tuesday | 3 |")
-    [finding] = run(good_article, checks.check_claims_without_citation)
-    assert finding.excerpt == "Monday 5"
-    assert finding.message.startswith("A table states figures")
+def test_a_table_of_uncited_claims_gives_one_warning(good_article):
+    with_body(good_article, "| Who | Share |\n| --- | --- |\n| Adults | 15% of adults |\n| Children | 10% |")
+    [finding] = run(good_article, checks.check_claims)
+    assert finding.excerpt == "Adults 15% of adults"
+    assert finding.message.startswith("A table row")
 
 
-def test_claim_words_come_from_settings(good_article, settings):
-    settings.ARTICLE_CHECKS_CLAIM_WORDS = ["experts agree"]
-    with_body(good_article, "Experts agree it works. It is safe.")
-    [finding] = run(good_article, checks.check_claims_without_citation)
-    assert finding.excerpt == "Experts agree it works."
+def test_extra_claim_words_come_from_settings(good_article, settings):
+    settings.ARTICLE_CHECKS_CLAIM_WORDS = ["wonder herb"]
+    with_body(good_article, "Feverfew is a wonder herb. Butterbur is a plant.")
+    [finding] = run(good_article, checks.check_claims)
+    assert (finding.code, finding.excerpt) == ("unsupported-claim", "Feverfew is a wonder herb.")
+
+
+def test_a_claim_a_medical_reviewer_accepted_is_a_note_naming_the_reviewer_and_the_reason(good_article, reviewer_user):
+    sentence = "Take 2 tablets every 4 to 6 hours."
+    with_body(good_article, sentence)
+    ArticleEvent.objects.create(
+        article=good_article,
+        action=ArticleEvent.Action.ACCEPTED_CLAIM,
+        actor=reviewer_user,
+        from_status=good_article.status,
+        to_status=good_article.status,
+        note="The standard adult dose from the leaflet.",
+        fingerprint=checks.finding_key("dangerous-claim", sentence),
+    )
+    [finding] = run(good_article, checks.check_claims)
+    assert (finding.severity, finding.code, finding.excerpt) == (INFO, "dangerous-claim-accepted", sentence)
+    assert "The standard adult dose from the leaflet." in finding.message
+    with_body(good_article, "Take 3 tablets every 4 to 6 hours.")  # another sentence: the acceptance does not hold
+    assert codes(run(good_article, checks.check_claims)) == ["dangerous-claim"]
+
+
+# ------------------------------------------------------------------ contradictions
+
+
+def test_an_article_that_says_a_thing_is_approved_and_not_approved_reports_both_sentences(good_article):
+    with_body(
+        good_article,
+        "The FDA approved Botox for chronic migraine in 2010 [1].\n\n"
+        "It is given every 12 weeks [2].\n\nBotox is not FDA-approved as a treatment for migraine.",
+    )
+    [finding] = run(good_article, checks.check_contradictions)
+    assert (finding.severity, finding.code) == (ERROR, "contradiction")
+    assert finding.excerpt == "The FDA approved Botox for chronic migraine in 2010 [1]."
+    assert finding.other_sentence == "Botox is not FDA-approved as a treatment for migraine."
+    assert finding.overridable_by == checks.MEDICAL_REVIEWER
+    assert "contradicts itself about what is approved" in finding.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Botox is approved for chronic migraine [1]. It is not approved for episodic migraine [2].",
+        "Sumatriptan is safe in breastfeeding [1]. Ergotamine is not safe in breastfeeding [2].",
+        "Is Botox approved for migraine? It is approved for chronic migraine [1].",
+    ],
+)
+def test_different_uses_or_different_medicines_are_not_contradictions(good_article, body):
+    with_body(good_article, body)
+    assert run(good_article, checks.check_contradictions) == []
+
+
+def test_safe_and_not_safe_in_the_same_group_is_a_contradiction(good_article):
+    with_body(good_article, "Ibuprofen is safe in pregnancy.\n\nIbuprofen is not safe in pregnancy [1].")
+    [finding] = run(good_article, checks.check_contradictions)
+    assert "what is safe" in finding.message
 
 
 # ------------------------------------------------------------------ language
@@ -146,7 +272,7 @@ def test_claim_words_come_from_settings(good_article, settings):
 def test_marketing_language_is_a_warning_even_with_quotes_inside_the_phrase(good_article):
     with_body(good_article, "Is it safe? The answer is a resounding “yes.” It is risk-free [1].")
     findings = run(good_article, checks.check_marketing_language)
-    assert [(f.level, f.code, f.excerpt) for f in findings] == [
+    assert [(f.severity, f.code, f.excerpt) for f in findings] == [
         (WARNING, "marketing-language", "The answer is a resounding “yes.”"),
         (WARNING, "marketing-language", "It is risk-free [1]."),
     ]
@@ -167,20 +293,20 @@ def test_marketing_language_in_the_title_is_found_and_plain_wording_is_not(good_
 def test_a_cited_number_without_a_reference_is_an_error(good_article):
     with_body(good_article, "It works [1]. It lasts [2]. It is new [3].")
     [finding] = run(good_article, checks.check_reference_numbers)
-    assert (finding.level, finding.code, finding.excerpt) == (ERROR, "reference-not-listed", "It is new [3].")
+    assert (finding.severity, finding.code, finding.excerpt) == (ERROR, "reference-not-listed", "It is new [3].")
 
 
 def test_a_reference_the_text_never_cites_is_an_error(good_article):
     with_body(good_article, "It works [1].")
     [finding] = run(good_article, checks.check_reference_numbers)
-    assert (finding.level, finding.code, finding.figures["number"]) == (ERROR, "reference-not-cited", 2)
+    assert (finding.severity, finding.code, finding.figures["number"]) == (ERROR, "reference-not-cited", 2)
     assert finding.excerpt == "Study 2"
 
 
 def test_a_marker_that_does_not_become_a_link_is_a_warning(good_article):
     with_body(good_article, "It works [1] [2]. The trial [2][] showed it.")
     [finding] = run(good_article, checks.check_reference_numbers)
-    assert (finding.level, finding.code) == (WARNING, "citation-not-linked")
+    assert (finding.severity, finding.code) == (WARNING, "citation-not-linked")
 
 
 def test_markers_in_a_run_or_before_a_colon_become_links(good_article):
@@ -194,7 +320,7 @@ def test_a_reference_without_url_or_doi_is_a_warning(good_article):
         article=good_article, position=3, title="A trial, PMID: 20487038", source="Headache", year=2010
     )
     [finding] = run(good_article, checks.check_reference_links)
-    assert (finding.level, finding.code, finding.excerpt) == (WARNING, "reference-without-link", "Study 2")
+    assert (finding.severity, finding.code, finding.excerpt) == (WARNING, "reference-without-link", "Study 2")
 
 
 def test_unsaved_articles_are_checked_against_the_references_given(author_user):
@@ -232,6 +358,19 @@ def test_hard_text_gets_a_reading_grade_warning_showing_the_grade_and_the_target
     assert finding.figures["grade"] > 8
     assert f"Reading grade {finding.figures['grade']:.1f}" in finding.message
     assert "target of 8" in finding.message
+
+
+def test_the_reading_grade_and_the_sentences_need_no_network(good_article, monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the content checks tried to reach the network")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    with_body(good_article, HARD_SENTENCES.replace("systematically", "systematically and repeatedly"))
+    [finding] = run(good_article, checks.check_reading_grade)
+    assert finding.figures["grade"] > 8
 
 
 def test_the_reading_grade_target_comes_from_settings(good_article, settings):
@@ -278,10 +417,10 @@ def test_active_sentences_and_adjectives_after_be_are_not_passive(good_article):
 
 def test_a_missing_summary_is_an_error_and_a_long_one_a_warning(good_article):
     good_article.summary = "  "
-    assert [(f.level, f.code) for f in run(good_article, checks.check_summary)] == [(ERROR, "summary-missing")]
+    assert [(f.severity, f.code) for f in run(good_article, checks.check_summary)] == [(ERROR, "summary-missing")]
     good_article.summary = "x" * 161
     [finding] = run(good_article, checks.check_summary)
-    assert (finding.level, finding.code, finding.figures["length"]) == (WARNING, "summary-too-long", 161)
+    assert (finding.severity, finding.code, finding.figures["length"]) == (WARNING, "summary-too-long", 161)
     good_article.summary = "x" * 160
     assert run(good_article, checks.check_summary) == []
 
@@ -296,7 +435,7 @@ def test_a_title_over_70_characters_is_a_warning(good_article):
 def test_a_skipped_heading_level_is_a_warning(good_article):
     with_body(good_article, "## Overview\n\nText.\n\n#### Detail\n\nMore.")
     [finding] = run(good_article, checks.check_heading_levels)
-    assert (finding.level, finding.code, finding.excerpt) == (WARNING, "heading-level-skipped", "Detail")
+    assert (finding.severity, finding.code, finding.excerpt) == (WARNING, "heading-level-skipped", "Detail")
     with_body(good_article, "## Overview\n\n### Detail\n\n#### Finer\n\n## Next")
     assert run(good_article, checks.check_heading_levels) == []
 
@@ -304,13 +443,13 @@ def test_a_skipped_heading_level_is_a_warning(good_article):
 def test_an_image_without_alt_text_is_an_error(good_article):
     with_body(good_article, "![](/media/sites.png)\n\n![Injection sites on the forehead](/media/ok.png)")
     [finding] = run(good_article, checks.check_image_alt_text)
-    assert (finding.level, finding.code, finding.excerpt) == (ERROR, "image-without-alt", "/media/sites.png")
+    assert (finding.severity, finding.code, finding.excerpt) == (ERROR, "image-without-alt", "/media/sites.png")
 
 
 def test_an_http_link_is_a_warning(good_article):
     with_body(good_article, "See [NICE](http://www.nice.org.uk/) or [the NHS](https://www.nhs.uk/).")
     [finding] = run(good_article, checks.check_insecure_links)
-    assert (finding.level, finding.code, finding.excerpt) == (WARNING, "insecure-link", "http://www.nice.org.uk/")
+    assert (finding.severity, finding.code, finding.excerpt) == (WARNING, "insecure-link", "http://www.nice.org.uk/")
 
 
 def test_a_link_to_an_article_that_does_not_exist_is_an_error(good_article, make_article):
@@ -322,7 +461,7 @@ def test_a_link_to_an_article_that_does_not_exist_is_an_error(good_article, make
         "[cluster headache](/articles/cluster-headache/) and [topics](/topics/migraine/).",
     )
     findings = run(good_article, checks.check_internal_links)
-    assert [(f.level, f.code, f.figures["slug"]) for f in findings] == [
+    assert [(f.severity, f.code, f.figures["slug"]) for f in findings] == [
         (ERROR, "internal-link-broken", "cluster-headache"),
         (WARNING, "internal-link-unpublished", "headache-diary"),
     ]
@@ -339,15 +478,53 @@ def test_absolute_links_to_this_site_count_as_internal(good_article, settings):
 # ------------------------------------------------------------------ review
 
 
-def test_no_reviewer_is_a_warning(good_article):
+def test_a_page_that_meets_the_publishing_standards_has_no_standard_findings(good_article):
+    assert run(good_article, checks.check_standards) == []
+
+
+def test_each_missing_publishing_standard_is_an_error_nobody_can_override(good_article, reviewer_user):
+    good_article.author.contributor.delete()
+    good_article.author.refresh_from_db()
+    reviewer_user.contributor.credentials = ""
+    reviewer_user.contributor.save()
+    good_article.reviewer = reviewer_user
+    good_article.last_reviewed = None
+    good_article.competing_interests = "  "
+    findings = run(good_article, checks.check_standards, references=[])
+    assert [(f.severity, f.code) for f in findings] == [
+        (ERROR, "standard-author"),
+        (ERROR, "standard-reviewer"),
+        (ERROR, "standard-review-dates"),
+        (ERROR, "standard-sources"),
+        (ERROR, "standard-interests"),
+    ]
+    assert {f.overridable_by for f in findings} == {checks.NOBODY}
+    assert "a competing-interests statement" in findings[-1].message
+
+
+def test_an_author_named_by_their_account_and_none_declared_meet_the_standards(good_article, reviewer_user):
+    good_article.author.contributor.delete()
+    good_article.author.first_name, good_article.author.last_name = "Amira", "Patel"
+    good_article.author.save()
+    good_article.author.refresh_from_db()
+    good_article.competing_interests = "None"
+    assert run(good_article, checks.check_standards) == []
+
+
+def test_no_reviewer_at_all_misses_the_reviewer_standard(good_article):
     good_article.reviewer = None
-    assert [(f.level, f.code) for f in run(good_article, checks.check_review)] == [(WARNING, "no-reviewer")]
+    assert codes(run(good_article, checks.check_standards)) == ["standard-reviewer"]
+
+
+def test_a_page_without_a_feedback_route_misses_that_standard(good_article, settings):
+    settings.ROOT_URLCONF = "tests.articles.urls_without_contact"
+    assert codes(run(good_article, checks.check_standards)) == ["standard-feedback"]
 
 
 def test_an_overdue_review_is_a_warning_not_an_error(good_article):
     good_article.next_review_due = TODAY - datetime.timedelta(days=10)
     [finding] = run(good_article, checks.check_review)
-    assert (finding.level, finding.code, finding.figures["days_overdue"]) == (WARNING, "review-overdue", 10)
+    assert (finding.severity, finding.code, finding.figures["days_overdue"]) == (WARNING, "review-overdue", 10)
     good_article.next_review_due = TODAY
     assert run(good_article, checks.check_review) == []
 
@@ -358,7 +535,7 @@ def test_an_overdue_review_is_a_warning_not_an_error(good_article):
 def test_a_treatment_article_without_a_when_to_get_help_section_is_an_error(good_article):
     with_body(good_article, GOOD_BODY.replace("## When to get medical help", "## More"))
     [finding] = run(good_article, checks.check_required_sections)
-    assert (finding.level, finding.code, finding.excerpt) == (
+    assert (finding.severity, finding.code, finding.excerpt) == (
         ERROR,
         "required-section-missing",
         "When to get medical help",
@@ -406,10 +583,11 @@ def test_treatment_topics_and_required_sections_come_from_settings(make_article,
     assert [f.excerpt for f in run(article, checks.check_required_sections)] == ["Who can have it"]
 
 
-def test_ignored_codes_are_not_reported(good_article, settings):
-    settings.ARTICLE_CHECKS_IGNORE = ["no-reviewer"]
-    good_article.reviewer = None
-    assert run(good_article) == []
+def test_ignored_codes_are_not_reported_but_the_publishing_standards_always_are(good_article, settings):
+    settings.ARTICLE_CHECKS_IGNORE = ["review-overdue", "standard-interests"]
+    good_article.next_review_due = TODAY - datetime.timedelta(days=3)
+    good_article.competing_interests = ""
+    assert codes(run(good_article)) == ["standard-interests"]
 
 
 # ------------------------------------------------------------------ check_content
@@ -422,10 +600,10 @@ def check_content(*slugs) -> str:
 
 
 def test_check_content_exits_0_when_there_are_only_warnings(good_article):
-    good_article.reviewer = None
-    good_article.save()
+    with_body(good_article, GOOD_BODY + "\nMost people feel better within a week.\n")
     output = check_content()
-    assert "WARNING no-reviewer" in output
+    assert "WARNING unsupported-claim" in output
+    assert "“Most people feel better within a week.”" in output
     assert "1 article(s) checked: 0 error(s), 1 warning(s)" in output
 
 

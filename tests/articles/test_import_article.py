@@ -8,6 +8,9 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles.checks import check_article
 from articles.importing import parse_article_text
@@ -89,16 +92,20 @@ def test_import_article_saves_a_draft_by_the_author_in_new_and_existing_topics(a
 def test_import_article_reports_the_uncited_claims_marketing_and_missing_parts(author_user):
     output = import_article(str(WORDPRESS_PAGE), "--author", "amira")
 
-    findings = {(f.code, f.excerpt) for f in check_article(Article.objects.get())}
-    assert ("claim-without-citation", "About half of all people with migraine have low magnesium levels.") in findings
-    assert ("claim-without-citation", "It is completely safe and has a success rate of 85%.") in findings
+    article = Article.objects.get()
+    findings = {(f.code, f.excerpt) for f in check_article(article)}
+    assert ("unsupported-claim", "About half of all people with migraine have low magnesium levels.") in findings
+    assert ("dangerous-claim", "It is completely safe and has a success rate of 85%.") in findings
     assert ("marketing-language", "The answer is a resounding “yes!”") in findings
     assert ("marketing-language", "It is completely safe and has a success rate of 85%.") in findings
     assert ("summary-missing", "") in findings
     assert ("required-section-missing", "When to get medical help") in findings
+    assert ("standard-sources", "a list of sources") in findings
     assert "ERROR   summary-missing" in output
-    assert "WARNING claim-without-citation" in output
+    assert "ERROR   dangerous-claim" in output
+    assert "WARNING unsupported-claim" in output
     assert "“It is completely safe and has a success rate of 85%.”" in output
+    assert article.check_errors == sum(f.is_error for f in check_article(article))  # stored when imported
 
 
 def test_without_author_the_first_superuser_writes_it(author_user):
@@ -127,10 +134,121 @@ def test_the_old_wordpress_page_is_flagged_for_its_unsupported_claims(author_use
 
     article = Article.objects.get()
     findings = check_article(article)
-    uncited = [f.excerpt for f in findings if f.code == "claim-without-citation"]
+    uncited = [f.excerpt for f in findings if f.code in ("unsupported-claim", "dangerous-claim")]
     assert "This simple treatment is effective and well tolerated, with a success rate of 95%." in uncited
     assert any(excerpt.startswith("About half of all people with this type of headache") for excerpt in uncited)
     marketing = [f.excerpt for f in findings if f.code == "marketing-language"]
     assert "The answer is a resounding “yes.”" in marketing
+    [contradiction] = [f for f in findings if f.code == "contradiction"]
+    assert contradiction.excerpt.startswith("Although not FDA-approved as a treatment for migraine headaches")
+    assert contradiction.other_sentence.startswith("While the FDA has approved Botox for treating chronic migraine")
     assert not article.references.exists()
     assert "botox-for-headache" not in article.body
+
+
+ARTICLE_WITH_SOURCES = """\
+# Feverfew and migraine
+
+Feverfew is a plant that some people take to prevent migraine [1]. A review found too little good evidence to
+recommend it [2].
+
+Ask a pharmacist before you take it if you take other medicines [3].
+
+## References
+
+1. Pareek A, et al. Feverfew (Tanacetum parthenium L.): a systematic review. Pharmacognosy Reviews. 2011.
+   doi:10.4103/0973-7847.79100
+2. Wider B, Pittler MH, Ernst E. Feverfew for preventing migraine. Cochrane Database Syst Rev. 2015.
+   https://doi.org/10.1002/14651858.CD002286.pub3 PMID: 26089233
+3. [Herbal medicines](https://www.nhs.uk/conditions/herbal-medicines/), NHS.
+"""
+
+
+def test_a_trailing_references_list_becomes_the_references_and_leaves_the_body(author_user, tmp_path):
+    source = tmp_path / "feverfew.md"
+    source.write_text(ARTICLE_WITH_SOURCES)
+
+    output = import_article(str(source), "--author", "amira")
+
+    article = Article.objects.get()
+    assert "References" not in article.body and "Pareek" not in article.body
+    references = list(article.references.order_by("position"))
+    assert [(r.position, r.doi, r.pmid, r.url, r.year) for r in references] == [
+        (1, "10.4103/0973-7847.79100", "", "", 2011),
+        (2, "10.1002/14651858.CD002286.pub3", "26089233", "", 2015),
+        (3, "", "", "https://www.nhs.uk/conditions/herbal-medicines/", None),
+    ]
+    assert references[0].title.startswith("Pareek A, et al. Feverfew (Tanacetum parthenium L.)")
+    assert references[2].title == "Herbal medicines, NHS"
+    codes = {f.code for f in check_article(article)}
+    assert not codes & {"reference-not-listed", "reference-not-cited", "standard-sources"}
+    assert 'href="#ref-2"' in article.body_html  # the markers still point at their references
+    assert "3 reference(s) kept from the list at the end." in output
+
+
+def test_importing_the_same_file_again_changes_nothing_and_a_new_version_updates_the_draft(author_user, tmp_path):
+    source = tmp_path / "feverfew.md"
+    source.write_text(ARTICLE_WITH_SOURCES)
+    import_article(str(source), "--author", "amira")
+    article = Article.objects.get()
+    revisions = article.history.count()
+
+    output = import_article(str(source), "--author", "amira")
+
+    assert Article.objects.count() == 1 and article.references.count() == 3
+    assert article.history.count() == revisions
+    assert "Nothing changed in “Feverfew and migraine”" in output
+
+    source.write_text(ARTICLE_WITH_SOURCES.replace("3. [Herbal medicines]", "4. [Herbal medicines]"))
+    output = import_article(str(source), "--author", "amira")
+
+    assert Article.objects.count() == 1
+    assert list(article.references.values_list("position", flat=True)) == [1, 2, 4]
+    assert "Updated “Feverfew and migraine”" in output
+    assert "reference-not-listed" in {f.code for f in check_article(article)}  # [3] no longer resolves
+
+
+def test_importing_over_an_article_that_is_no_longer_a_draft_is_refused(author_user, tmp_path, make_article):
+    make_article("Feverfew and migraine")
+    source = tmp_path / "feverfew.md"
+    source.write_text(ARTICLE_WITH_SOURCES)
+
+    with pytest.raises(CommandError, match="already exists and is published"):
+        import_article(str(source), "--author", "amira")
+    assert Article.objects.get().body != ARTICLE_WITH_SOURCES
+
+
+@pytest.mark.parametrize(
+    ("heading", "item"),
+    [
+        ("Sources", "- NICE. Headaches in over 12s (CG150). 2012. https://www.nice.org.uk/guidance/cg150"),
+        ("## Sources:", "[1] NICE. Headaches in over 12s (CG150). 2012. https://www.nice.org.uk/guidance/cg150"),
+        ("**References**", "1) NICE. Headaches in over 12s (CG150). 2012. https://www.nice.org.uk/guidance/cg150"),
+    ],
+)
+def test_sources_lists_are_read_in_their_common_shapes(heading, item):
+    imported = parse_article_text(f"# Headache\n\nRest helps some people [1].\n\n{heading}\n\n{item}\n")
+    [reference] = imported.references
+    assert (reference.position, reference.url, reference.year) == (1, "https://www.nice.org.uk/guidance/cg150", 2012)
+    assert reference.title == "NICE. Headaches in over 12s (CG150). 2012"
+    assert heading.strip("#*: ") not in imported.body
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["References", "## Sources", "1.", "[2]", "- ", "doi:10.", "PMID: 1", "https://x.org/"]),
+            st.text(max_size=40),
+        ),
+        max_size=12,
+    )
+)
+def test_any_text_after_a_references_heading_is_read_without_crashing(lines):
+    text = "# Title\n\nBody text [1].\n\n## References\n\n" + "\n".join(lines)
+    try:
+        imported = parse_article_text(text)
+    except ValueError:
+        return  # "no text": a clear error the command reports
+    for reference in imported.references:
+        assert reference.position >= 1 and len(reference.title) <= 400 and len(reference.pmid) <= 12

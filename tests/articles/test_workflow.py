@@ -37,8 +37,9 @@ def published(client, approved, chief_editor):
     return approved
 
 
-def test_the_draft_passes_the_content_checks(draft):
-    assert check_article(draft) == [] or not any(finding.is_error for finding in check_article(draft))
+def test_the_draft_passes_the_content_checks_but_for_the_standards_a_medical_approval_brings(draft):
+    errors = {finding.code for finding in check_article(draft) if finding.is_error}
+    assert errors == {"standard-reviewer", "standard-review-dates"}
 
 
 def test_submit_approve_publish_records_each_step(client, draft, writer, med_reviewer, chief_editor):
@@ -173,17 +174,32 @@ def test_an_editor_without_the_override_permission_cannot_override(client, draft
     assert draft.status == Status.DRAFT
 
 
-def test_the_override_is_recorded_and_shown(client, draft, overriding_editor):
-    act(client, overriding_editor, draft, "publish", override_reason="Urgent safety notice from the MHRA")
+def test_the_override_is_recorded_and_shown(client, approved, writer, overriding_editor):
+    client.force_login(writer)
+    client.post(change_url(approved), change_form(approved, body=approved.body + "\nA new safety notice.\n"))
+    approved.refresh_from_db()
+    assert approved.changed_since_review
 
-    draft.refresh_from_db()
-    assert draft.is_published
-    event = draft.events.get()
+    act(client, overriding_editor, approved, "publish", override_reason="Urgent safety notice from the MHRA")
+
+    approved.refresh_from_db()
+    assert approved.is_published
+    event = approved.events.get(action=ArticleEvent.Action.PUBLISHED)
     assert event.override and event.actor == overriding_editor
     assert event.note.startswith("Urgent safety notice from the MHRA")
     assert "no medical approval" in event.note
-    html = client.get(change_url(draft)).content.decode()
+    html = client.get(change_url(approved)).content.decode()
     assert "Published without review" in html and "Urgent safety notice from the MHRA" in html
+
+
+def test_no_override_publishes_an_article_that_misses_a_publishing_standard(client, draft, overriding_editor):
+    response = act(client, overriding_editor, draft, "publish", override_reason="Urgent safety notice")
+
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and not draft.events.exists()
+    html = client.get(response["Location"]).content.decode()
+    assert "does not meet the publishing standards" in html
+    assert "a medical reviewer with credentials" in html and "No override can publish past this" in html
 
 
 def test_content_check_errors_block_publishing_an_approved_article(client, draft, writer, med_reviewer, chief_editor):
@@ -260,7 +276,7 @@ def test_the_publish_list_action_publishes_approved_and_reports_the_rest(client,
     approved.refresh_from_db()
     blocked.refresh_from_db()
     assert approved.is_published and blocked.status == Status.DRAFT
-    assert "“Unreviewed”: The current text has no medical approval." in response.content.decode()
+    assert "“Unreviewed”: It does not meet the publishing standards" in response.content.decode()
 
 
 def test_a_writer_has_no_publish_list_action(client, approved, writer):

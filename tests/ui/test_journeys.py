@@ -232,6 +232,8 @@ def test_an_editor_writes_an_article_a_reviewer_approves_it_and_it_is_published(
     settings.MEDIA_ROOT = tmp_path / "media"
     restore_role_groups()
     writer = make_user("wendy", staff=True, password="writer-pass-123")
+    writer.first_name, writer.last_name = "Wendy", "Writer"  # a named author: a publishing standard
+    writer.save()
     writer.groups.add(Group.objects.get(name="Writers"))
     reviewer = make_user("rita", staff=True, password="reviewer-pass-123")
     reviewer.first_name, reviewer.last_name = "Rita", "Reviewer"
@@ -264,6 +266,7 @@ def test_an_editor_writes_an_article_a_reviewer_approves_it_and_it_is_published(
     preview.locator("img[alt='The six injection areas on the head and neck']").wait_for()
     page.locator(".markdownx").scroll_into_view_if_needed()
     screenshot(page, "admin-editor")
+    page.fill("#id_competing_interests", "None")
     page.fill("#id_references-0-position", "1")
     page.fill("#id_references-0-title", "OnabotulinumtoxinA for treatment of chronic migraine: PREEMPT 2")
     page.fill("#id_references-0-source", "Cephalalgia")

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.test import override_settings
-from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler, _StaticFilesHandler
+from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 VCL = Path(__file__).resolve().parent.parent.parent / "deploy" / "varnish" / "default.vcl"
 BACKEND_LINE = re.compile(r'backend default \{ \.host = "127\.0\.0\.1"; \.port = "8000";')
@@ -63,21 +64,16 @@ def fetch(port: int, method: str, path: str, *, headers=None, body: str = "", so
         connection.close()
 
 
-class OneRequestPerConnection(QuietWSGIRequestHandler):
-    """No keep-alive: once the server stops, Varnish finds it gone instead of reusing an open connection."""
+class OneRequestAtATime(WSGIServer):
+    """Django's server without threads, which answers every request with `Connection: close`: once it
+    stops, Varnish finds it gone instead of a pooled connection that a POST would fail on."""
 
-    def handle(self):
-        self.handle_one_request()
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
 
 
 class OriginThread(LiveServerThread):
-    def _create_server(self, connections_override=None):
-        return self.server_class(
-            (self.host, self.port),
-            OneRequestPerConnection,
-            allow_reuse_address=False,
-            connections_override=connections_override,
-        )
+    server_class = OneRequestAtATime
 
 
 class Origin:

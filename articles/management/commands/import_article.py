@@ -1,4 +1,4 @@
-"""Import a Markdown or plain-text article as a draft, then show what the content checks found."""
+"""Import a Markdown or plain-text article as a draft, with its references, and show what the content checks found."""
 
 from pathlib import Path
 
@@ -6,14 +6,15 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from articles.checks import check_article
-from articles.importing import import_draft, parse_article_text
+from articles.checks import stored_findings
+from articles.importing import CREATED, UNCHANGED, ImportRefused, import_draft, parse_article_text
 
 
 class Command(BaseCommand):
     help = (
-        "Import FILE (Markdown, or text copied from a web page) as a draft article and print the content-check "
-        "findings and the admin address of the draft."
+        "Import FILE (Markdown, or text copied from a web page) as a draft article, its trailing References or "
+        "Sources list as its references, and print the content-check findings and the admin address of the draft. "
+        "Importing the same file again updates that draft."
     )
 
     def add_arguments(self, parser):
@@ -38,15 +39,23 @@ class Command(BaseCommand):
         except ValueError as problem:
             raise CommandError(f"{file}: {problem}") from None
 
-        article = import_draft(imported=imported, author=self.find_author(author), topics=topics)
+        try:
+            article, outcome = import_draft(imported=imported, author=self.find_author(author), topics=topics)
+        except ImportRefused as refusal:
+            raise CommandError(str(refusal)) from None
 
-        self.stdout.write(self.style.SUCCESS(f"Imported “{article.title}” as a draft ({article.slug})."))
+        done = {CREATED: "Imported", UNCHANGED: "Nothing changed in"}.get(outcome, "Updated")
+        self.stdout.write(self.style.SUCCESS(f"{done} “{article.title}” as a draft ({article.slug})."))
+        if imported.references:
+            self.stdout.write(f"  {len(imported.references)} reference(s) kept from the list at the end.")
         for line in imported.dropped:
             self.stdout.write(f"  Left out: “{line}”")
-        findings = check_article(article)
+        article.refresh_from_db()
+        findings = stored_findings(article)
         self.stdout.write(f"Content checks: {len(findings)} finding(s).")
         for finding in findings:
-            self.stdout.write(f"  {finding.level.upper().ljust(7)} {finding.code}: {finding.message}")
+            label = "NOTE" if finding.severity == "info" else finding.severity.upper()
+            self.stdout.write(f"  {label.ljust(7)} {finding.code}: {finding.message}")
             if finding.excerpt:
                 self.stdout.write(f"          “{' '.join(finding.excerpt.split())[:160]}”")
         self.stdout.write(f"Edit the draft: {reverse('admin:articles_article_change', args=[article.pk])}")
