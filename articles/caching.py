@@ -178,6 +178,14 @@ def fragment_version(request: HttpRequest, *tags: str) -> str:
     return "-".join(str(read[tag]) for tag in ("*", *tags))
 
 
+def unchanged_since(request: HttpRequest, rendered_under: int | None, *tags: str) -> bool:
+    """Whether none of `tags` was purged after purge number `rendered_under` (what a kept copy was made under)."""
+    if rendered_under is None:
+        return False
+    numbers = read_purge_numbers(request, *tags)
+    return all(numbers[tag] <= rendered_under for tag in ("*", *tags))
+
+
 def read_purge_numbers(request: HttpRequest, *tags: str) -> dict[str, int]:
     """Read the purge numbers of `tags` (and the epoch) for this request's fragments, in one round trip."""
     known = getattr(request, "_purge_numbers", {})
@@ -245,6 +253,7 @@ def _as_shared(view: Callable, *, tags: tuple[str, ...]) -> Callable:
     @functools.wraps(view)
     def render_shared(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         rendered_at, rendered_under = time.time(), _current_purge_or_none()
+        request.rendered_under = rendered_under
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response.render()

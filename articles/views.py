@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -31,6 +32,7 @@ from .caching import (
     shared_page,
     text_tag,
     topic_tag,
+    unchanged_since,
 )
 from .models import Article, Topic
 from .structured_data import as_script, medical_web_page
@@ -66,6 +68,27 @@ class ArticleDetailView(DetailView):
             # names are read only when its {% cache %} fragments must be rendered again.
             return Article.objects.published()
         return Article.objects.visible_to(self.request.user).for_reading()
+
+    def get_object(self, queryset=None):
+        """For readers, the article's record is kept like the page's fragments: in each process, for as
+        long as nothing it holds or names changed (its text tag and the site's have no later purge)."""
+        rendered_under = getattr(self.request, "rendered_under", None)
+        if queryset is not None or not is_shared(self.request) or rendered_under is None:
+            return super().get_object(queryset)
+        key = f"article:{self.kwargs[self.slug_url_kwarg]}"
+        kept = caches["fragments"].get(key)
+        if kept is not None:
+            made_under, article = kept
+            if self._unchanged_since(article, made_under) and article.is_published:  # a scheduled one: on time
+                return article
+        article = super().get_object(queryset)
+        caches["fragments"].set(key, (rendered_under, article), settings.FRAGMENT_CACHE_SECONDS)
+        return article
+
+    def _unchanged_since(self, article: Article, made_under: int) -> bool:
+        # One round trip reads every purge number this page's fragments need too.
+        read_purge_numbers(self.request, SITE, text_tag(article), comments_tag(article))
+        return unchanged_since(self.request, made_under, SITE, text_tag(article))
 
     def get_context_data(self, **kwargs):
         article = self.object

@@ -26,6 +26,8 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     permalink: str = ""
     report_url: str = ""
+    reply_query: str = ""  # "?cpage=2&replyto=17": the reply form under this comment without JavaScript
+    classes: str = "comment"
     posted_iso: str = ""  # for <time datetime>
     posted: str = ""  # as readers read it, e.g. "3 Dec 2026, 14:05"
 
@@ -111,6 +113,7 @@ def comment_page(*, article: Article, own_ids, page: str | int | None) -> Commen
     # Each address is reversed once per page, not once per comment (50 comments: 100 reversals).
     permalink = reverse("comments:permalink", kwargs={"pk": _PK}).replace(str(_PK), "{}")
     report_url = reverse("comments:report", kwargs={"pk": _PK}).replace(str(_PK), "{}")
+    on_page = f"cpage={number}&" if number > 1 else ""
     nodes = {}
     for c in comments:
         posted = timezone.localtime(c.created_at)
@@ -118,6 +121,14 @@ def comment_page(*, article: Article, own_ids, page: str | int | None) -> Commen
             c,
             permalink=permalink.format(c.pk),
             report_url=report_url.format(c.pk),
+            reply_query=f"?{on_page}replyto={c.pk}",
+            classes=" ".join(
+                [
+                    "comment",
+                    *(["comment-staff"] if c.is_staff_reply else []),
+                    *([] if c.is_approved else ["comment-pending"]),
+                ]
+            ),
             posted_iso=f"{posted:%Y-%m-%dT%H:%M%z}",
             posted=f"{posted.day} {posted:%b %Y, %H:%M}",
         )

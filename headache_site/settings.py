@@ -176,13 +176,21 @@ def cache_from_url(url: str) -> dict:
 
 CACHE_URL = env_str("CACHE_URL", "locmem://")
 CACHES = {"default": cache_from_url(CACHE_URL)}
-# Shared pages kept by Django's cache middleware (articles/caching.py), apart from the rest, so that many
-# addresses (search queries, a crawler's made-up query strings) only push out other pages.
-CACHES["pages"] = {**CACHES["default"], "OPTIONS": {"MAX_ENTRIES": 2_000}}
-if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-pages"}
-elif CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    CACHES["pages"]["LOCATION"] = "pages"
+# Shared pages (Django's cache middleware) and {% cache %} fragments are kept in each process's memory:
+# whether a copy is current is decided by the purge numbers in "default", which every process and host
+# shares (articles/caching.py), so a copy is never served once a purge anywhere has made it stale, and a
+# hit costs one round trip to Redis instead of three and a page's transfer. Many addresses (search queries,
+# a crawler's made-up query strings) only push out other pages.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 200)},
+}
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 1000)},
+}
 # Rate limits and flood control must be counted where every worker process
 # sees the same figure: Redis when configured, otherwise a database table
 # (never the per-process local-memory cache).
@@ -535,7 +543,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
         REDIS_SOCKET_TIMEOUT = float(env_str("REDIS_SOCKET_TIMEOUT", "1"))
     except ValueError:
         raise ImproperlyConfigured("REDIS_SOCKET_TIMEOUT must be a number of seconds, e.g. 1 or 0.5.") from None
-    for alias in ("default", "pages", "shared"):
+    for alias in ("default", "shared"):
         CACHES[alias]["OPTIONS"] = {
             "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
             "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,

@@ -34,11 +34,11 @@ CHROMIUM_FLAGS = [
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with empty caches: pages cached in one test never leak into another."""
-    for alias in ("default", "pages"):
+    for alias in ("default", "pages", "fragments"):
         caches[alias].clear()
     purger.reset()
     yield
-    for alias in ("default", "pages"):
+    for alias in ("default", "pages", "fragments"):
         caches[alias].clear()
     purger.reset()
 

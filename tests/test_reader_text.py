@@ -74,7 +74,7 @@ def test_any_text_around_a_marker_renders_literally(article, before, marker, aft
     try:
         from django.core.cache import caches
 
-        for alias in ("default", "pages"):
+        for alias in ("default", "pages", "fragments"):
             caches[alias].clear()
         response = Client().get(article.get_absolute_url())
         assert response.status_code == 200

@@ -300,7 +300,7 @@ def test_a_vote_renders_the_page_again_but_keeps_the_comment_thread(article, com
     with commit():
         cast_vote(article=article, score=5, voter_key=new_voter_key(), address="192.0.2.1")
     after_vote = _queries(article.get_absolute_url())
-    assert after_vote == 2 < cold  # the article and its figures; the thread and the text from their fragments
+    assert after_vote == 1 < cold  # its figures; the article, its thread and its text are kept
     assert "Comment 29" in page(article.get_absolute_url())
 
 
