@@ -58,3 +58,19 @@ def test_clicking_a_star_then_rating_by_keyboard_updates_the_figures_in_place(
     page.reload()
     expect(page.locator("#rating-score-4")).to_be_checked()
     expect(page.locator("[data-rating-figures]")).to_have_text("[Total: 2 Average: 4]")
+
+
+def test_a_star_clicked_before_the_readers_state_arrives_is_the_vote_sent(live_server, page, make_article):
+    """The shared page asks for the reader's state (token, own vote) once; a slow answer must not lose the vote."""
+    from playwright.sync_api import expect
+
+    article = make_article()
+    held = []
+    page.route("**/reader/", lambda route: held.append(route))  # answered only after the click
+    page.goto(live_server.url + article.get_absolute_url())
+    page.locator("label[for=rating-score-5]").click()
+    page.wait_for_timeout(300)
+    assert len(held) == 1 and Vote.objects.count() == 0  # the vote waits for its token
+    held.pop().continue_()
+    expect(page.locator("[data-rating-figures]")).to_have_text("[Total: 1 Average: 5]")
+    assert list(Vote.objects.values_list("score", flat=True)) == [5]

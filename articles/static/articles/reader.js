@@ -1,5 +1,5 @@
-/* The page is the same for every reader: fetch this reader's own part (CSRF token, vote, live figures,
-   comment form time) once, fill the forms' tokens, share the rest as window.readerState (a promise). */
+/* The page is every reader's: fetch this reader's part once (CSRF token, vote, figures, form time),
+   fill in the forms' tokens, share it as window.readerState (a promise). */
 (function () {
   "use strict";
   var meta = document.querySelector('meta[name="reader-state"]');

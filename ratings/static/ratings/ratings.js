@@ -1,5 +1,5 @@
 /* Star ratings: send the vote with fetch, update the figures in place, announce the result.
-   Without this script the form still works (Post/Redirect/Get). No framework, no third-party code. */
+   Without this script the form still works (the site asks to confirm the vote). */
 (function () {
   "use strict";
 
@@ -45,11 +45,12 @@
       }
       sending = true;
       form.setAttribute("aria-busy", "true");
+      var body = new FormData(form); // the star chosen now, before the reader's state may reset it
       readerState.then(function () {
         var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
         return fetch(form.action, {
           method: "POST",
-          body: new FormData(form),
+          body: body,
           headers: { Accept: "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
           credentials: "same-origin",
         });
