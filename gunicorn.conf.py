@@ -16,7 +16,8 @@ worker_class = "sync"
 
 
 def _cache_is_per_process() -> bool:
-    """Whether Django's page and fragment caches live in each worker's own memory (CACHE_URL=locmem://)."""
+    """Whether the purge numbers that say which cached pages are current live in each worker's own memory
+    (CACHE_URL=locmem://), where one worker's purge is not seen by the others."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headache_site.settings")
     from django.conf import settings
 
@@ -33,8 +34,9 @@ def on_starting(server):
     only the worker that took it, and the others would go on serving the old page."""
     if server.cfg.workers > 1 and _cache_is_per_process():
         raise SystemExit(
-            f"gunicorn: {server.cfg.workers} workers cannot share CACHE_URL=locmem:// (each would keep "
-            "its own copy and serve out-of-date pages). Set CACHE_URL=redis://… or WEB_CONCURRENCY=1."
+            f"gunicorn: {server.cfg.workers} workers cannot share CACHE_URL=locmem:// (each would keep its own "
+            "purge numbers and serve pages another worker's change made out of date). Set CACHE_URL=redis://… "
+            "or WEB_CONCURRENCY=1."
         )
 
 

@@ -73,9 +73,8 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def slug_url(name: str, slug: str) -> str:
     """reverse(name, kwargs={"slug": slug}), worked out once per address and remembered.
 
-    Every article page and list names its articles' addresses, and each
-    reverse() costs about 12 µs (a thirtieth of an article page put together
-    from kept parts). The answer depends only on the URL configuration in use
+    Every article page and list names its articles' addresses, each through
+    the URL resolver. The answer depends only on the URL configuration in use
     and the script prefix (a site served under a sub-path): both are part of
     the key.
     """
