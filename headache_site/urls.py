@@ -6,19 +6,25 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from articles.caching import shared_page
+
 from . import health
+
+
+def page(template_name: str):
+    """A page about the site: the same for every reader, kept and purged like the articles' pages."""
+    return shared_page(TemplateView.as_view(template_name=template_name))
+
 
 urlpatterns = [
     path("", include("articles.urls")),
     path("ratings/", include("ratings.urls")),
     path("comments/", include("comments.urls")),
     path("admin/", admin.site.urls),
-    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
-    path(
-        "editorial-policy/", TemplateView.as_view(template_name="pages/editorial_policy.html"), name="editorial-policy"
-    ),
-    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
-    path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
+    path("about/", page("pages/about.html"), name="about"),
+    path("editorial-policy/", page("pages/editorial_policy.html"), name="editorial-policy"),
+    path("privacy/", page("pages/privacy.html"), name="privacy"),
+    path("contact/", page("pages/contact.html"), name="contact"),
     path("healthz", health.healthz, name="healthz"),
     path("livez", health.livez, name="livez"),
 ]

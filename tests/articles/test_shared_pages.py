@@ -21,7 +21,7 @@ from comments.models import ArticleDiscussion, Comment
 from comments.moderation import approve_comment, remove_comment
 from ratings.voting import cast_vote, new_voter_key
 
-SHARED_URLS = ["/", "/topics/migraine/", "/search/?q=botox", "/feed/", "/feed/atom/", "/sitemap.xml"]
+SHARED_URLS = ["/", "/topics/migraine/", "/search/?q=botox", "/feed/", "/feed/atom/", "/sitemap.xml", "/about/"]
 
 
 @pytest.fixture
