@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from articles.caching import refresh_live_regions
 from articles.models import Article
-from headache_site.clients import address_hash, client_address, within_limits
+from headache_site.clients import client_address, client_key, client_network, within_limits
 from headache_site.csrf import masked_token
 
 from .forms import VoteForm
@@ -68,16 +68,16 @@ def rate(request: HttpRequest, slug: str) -> HttpResponse:
         return refuse(request, message=TOO_BIG, status=413, article=article)
     if not form.is_valid():
         return refuse(request, message=form.errors["score"][0], status=400, article=article)
-    address = client_address(request)
     limits = [(settings.RATINGS_RATE_LIMIT, settings.RATINGS_RATE_WINDOW)]
-    if not within_limits(scope="vote", key=address_hash(address), limits=limits):
+    if not within_limits(scope="vote", key=client_key(request), limits=limits):
         response = refuse(request, message=TOO_MANY, status=429, article=article)
         response["Retry-After"] = str(settings.RATINGS_RATE_WINDOW)
         return response
 
     score = form.cleaned_data["score"]
     voter_key = voter_key_from(request) or new_voter_key()
-    result = cast_vote(article=article, score=score, voter_key=voter_key, user=reader_account(request), address=address)
+    network = client_network(client_address(request))  # one IPv6 client is its /64
+    result = cast_vote(article=article, score=score, voter_key=voter_key, user=reader_account(request), address=network)
     # The voter renders the new figures for the page cache (after the vote's own invalidation).
     transaction.on_commit(partial(refresh_live_regions, request, slug=article.slug))
     if result.previous_score is None or result.previous_score == score:

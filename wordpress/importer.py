@@ -31,7 +31,7 @@ from articles.models import Article, ContributorProfile, Redirect, Topic, readab
 from articles.uploads import ImageRejected, clean_image
 from comments.models import BODY_MAX_LENGTH, NAME_MAX_LENGTH, Comment, normalise_email
 from comments.text import clean_text
-from headache_site.clients import address_hash
+from headache_site.clients import address_hash, client_network
 from ratings.models import MAX_SCORE, MIN_SCORE, RatingSummary
 
 from .html_to_markdown import html_to_markdown, plain_text, rewrite_image_sources, strip_shortcodes
@@ -658,7 +658,7 @@ class _Importer:
             "body": body,
             "status": status,
             "reason": f"imported from WordPress ({status.label.lower()})",
-            "address_hash": address_hash(wp.ip) if wp.ip else "",
+            "address_hash": address_hash(client_network(wp.ip)) if wp.ip else "",
             "created_at": created_at,
             "approved_at": created_at if status == Comment.Status.APPROVED else None,
         }
