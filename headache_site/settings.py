@@ -550,3 +550,10 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # A refused form post (CSRF) explains itself and shows the reader's text back.
 CSRF_FAILURE_VIEW = "headache_site.security.csrf_failure"
+
+# ---------------------------------------------------------------- every response hardened
+
+# Outermost, so it also sees answers given before any other middleware ran (a bad Host
+# header's 400, a page-cache hit or 304): fills in missing security headers, and makes a
+# response that varies on cookies private unless it says it may be shared.
+MIDDLEWARE.insert(0, "headache_site.hardening.HardenEveryResponseMiddleware")
