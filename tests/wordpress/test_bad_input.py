@@ -144,11 +144,12 @@ def export_with_a_huge_post(path: Path, megabytes: int) -> Path:
     return path
 
 
-# Runs manage.py and prints its own peak resident memory (Linux: KiB) on stderr as it exits.
+# Runs manage.py and prints its own peak resident memory (KiB) on stderr as it exits: Linux's VmHWM, which
+# starts afresh at exec (ru_maxrss would count the test process it was started from).
 PEAK_MEMORY = (
-    "import atexit, resource, runpy, sys\n"
-    "atexit.register(lambda: print(f'peak_rss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}',"
-    " file=sys.stderr))\n"
+    "import atexit, re, runpy, sys\n"
+    "peak = lambda: re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]\n"
+    "atexit.register(lambda: print(f'peak_rss_kb={peak()}', file=sys.stderr))\n"
     "sys.argv = sys.argv[1:]\n"
     "runpy.run_path(sys.argv[0], run_name='__main__')\n"
 )
