@@ -14,7 +14,7 @@ Limits that keep every render under a second (README, "Markdown limits"):
   pure Python a step costs microseconds, and some text makes several steps
   a character (200,000 characters of "![" took 3 s). A step is a rule tried
   at a place in the text, or a token made (rendering and sanitising walk
-  each); 200,000 characters of ordinary prose take about 27,000;
+  each); 200,000 characters of ordinary prose take about 25,000;
 - at most MAX_RAW_HTML_TAGS HTML tags written by hand: the sanitiser's HTML
   parser (html5ever, following the HTML standard) takes time in proportion
   to how deeply elements nest for every element it opens, so 40,000 unclosed
@@ -68,7 +68,7 @@ MAX_CHARS = 200_000
 # How deeply blocks (quotes, lists) and inline links may nest: markdown-it's CommonMark setting.
 MAX_NESTING = 20
 # Parse steps one render may take (see the module's docstring).
-MAX_PARSE_STEPS = 50_000
+MAX_PARSE_STEPS = 40_000
 # HTML start tags written by hand in one text (see the module's docstring).
 MAX_RAW_HTML_TAGS = 2_000
 # Elements without an end tag: they never nest.
