@@ -4,7 +4,8 @@
 # Not part of `make test` or of every CI run: it takes RUNS × both suites (about 6 minutes a pair
 # on a 2-core machine). `make test-repeat` runs it. A failure is listed with the seed that
 # reproduces it:  .venv/bin/python -m pytest -p randomly --randomly-seed=SEED
-#   RUNS=5  POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test  TEST_DATABASE_NAME=…  (all optional)
+#   RUNS=5  POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test  (optional); TEST_DATABASE_NAME, when
+#   set, names the PostgreSQL test database (the SQLite runs keep their own file).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -16,9 +17,13 @@ for n in $(seq 1 "$runs"); do
   for database in sqlite postgresql; do
     seed=$(( (RANDOM << 15 | RANDOM) % 1000000000 ))
     log="$logs/run$n-$database-$seed.log"
-    url=$([ "$database" = postgresql ] && echo "$postgres" || echo "")
+    if [ "$database" = postgresql ]; then
+      settings=(DATABASE_URL="$postgres")
+    else
+      settings=(-u TEST_DATABASE_NAME DATABASE_URL=)
+    fi
     started=$SECONDS
-    if DATABASE_URL="$url" .venv/bin/python -m pytest -q -p no:cacheprovider -p randomly \
+    if env "${settings[@]}" .venv/bin/python -m pytest -q -p no:cacheprovider -p randomly \
         --randomly-seed="$seed" >"$log" 2>&1; then
       outcome=passed
     else
