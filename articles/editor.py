@@ -7,6 +7,7 @@ unsanitised renderer; we serve our own at the paths its widget calls.
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from .markdown import MAX_CHARS, MarkdownRefused, markdownify
@@ -41,7 +42,9 @@ def preview(request: HttpRequest) -> HttpResponse:
     try:
         preview_html = markdownify(content)
     except MarkdownRefused as refused:
-        return JsonResponse({"error": str(refused)}, status=400)
+        # django-markdownx's script puts whatever comes back into the preview pane: the writer reads why.
+        message = format_html('<p class="preview-refused" role="alert">{}</p>', str(refused))
+        return HttpResponse(message, status=400, content_type="text/html; charset=utf-8")
     return HttpResponse(preview_html, content_type="text/html; charset=utf-8")
 
 
