@@ -8,7 +8,8 @@ author types — raw HTML, odd entities — can add scripts, event handlers or
 javascript:/data: links.
 
 Limits that keep every render under a second (README, "Markdown limits"):
-- a body holds at most MAX_CHARS characters;
+- a body holds at most MAX_CHARS characters in at most MAX_LINES lines
+  (markdown-it tries its block rules at every line, a cost no step counts);
 - blocks nest at most MAX_NESTING deep (deeper ones are left out);
 - at most MAX_PARSE_STEPS parse steps: markdown-it's time is linear, but in
   pure Python a step costs microseconds, and some text makes several steps
@@ -63,8 +64,9 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_CLASSES = {"a": {"footnote-ref", "footnote-backref", "cite"}, "sup": {"cite"}, "div": {"footnote"}}
 
-# The longest body (characters); the editor's preview refuses longer text too.
+# The longest body (characters, lines); the editor's preview refuses longer text too.
 MAX_CHARS = 200_000
+MAX_LINES = 20_000
 # How deeply blocks (quotes, lists) and inline links may nest: markdown-it's CommonMark setting.
 MAX_NESTING = 20
 # Parse steps one render may take (see the module's docstring).
@@ -310,6 +312,11 @@ def check_length(text: str) -> None:
         raise MarkdownRefused(
             f"The text is {len(text):,} characters long; an article can be at most {MAX_CHARS:,}. "
             "Split it into two articles."
+        )
+    if (lines := text.count("\n") + 1) > MAX_LINES:
+        raise MarkdownRefused(
+            f"The text has {lines:,} lines; an article can have at most {MAX_LINES:,}. "
+            "Join short lines into paragraphs, or split it into two articles."
         )
 
 

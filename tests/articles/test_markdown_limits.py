@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from articles.markdown import MAX_CHARS, MAX_RAW_HTML_TAGS, MarkdownRefused, render_markdown
+from articles.markdown import MAX_CHARS, MAX_LINES, MAX_RAW_HTML_TAGS, MarkdownRefused, render_markdown
 from articles.models import Article
 
 from .conftest import change_form, change_url
@@ -35,6 +35,7 @@ PATHOLOGICAL = {
     "nested brackets": "[" * HALF + "x" + "]" * HALF,
     "unclosed brackets": repeated("["),
     "unclosed brackets on lines": repeated("[\n"),
+    "unclosed brackets on the most lines": repeated("[" * 10 + "\n"),
     "unclosed images": repeated("!["),
     "unclosed links": repeated("[a]("),
     "links nested in link text": "[a](" * (MAX_CHARS // 10) + "b" + ")" * (MAX_CHARS // 10),
@@ -159,6 +160,13 @@ def test_a_long_ordinary_article_up_to_the_cap_is_never_refused():
 def test_text_longer_than_the_cap_is_refused_with_its_length():
     with pytest.raises(MarkdownRefused, match="The text is 200,001 characters long; an article can be at most 200,000"):
         render_markdown("a" * (MAX_CHARS + 1))
+
+
+def test_text_of_more_lines_than_the_limit_is_refused_with_its_count():
+    with pytest.raises(MarkdownRefused, match="The text has 20,001 lines; an article can have at most 20,000"):
+        render_markdown("a\n" * MAX_LINES)
+
+    assert render_markdown("a" + "\n" * (MAX_LINES - 1)).html == "<p>a</p>"
 
 
 def test_more_html_tags_written_by_hand_than_the_limit_are_refused_but_markdown_is_not():
