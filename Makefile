@@ -29,7 +29,7 @@ echo "Install python3.12 or python3.13, or point PYTHON=/path/to/python3.12 at o
 exit 1
 endef
 
-.PHONY: run test lint format check-migrations check clean node-tools ui-gates screenshots audit
+.PHONY: run test test-repeat lint format check-migrations check clean node-tools ui-gates screenshots audit
 
 $(VENV)/bin/python:
 	@python=$$( $(FIND_PYTHON) ); \
@@ -68,6 +68,11 @@ node-tools: node_modules/.installed
 
 test: $(VENV)/.dev node_modules/.installed
 	$(PY) -m pytest
+
+# The whole suite on SQLite and PostgreSQL five times in a row, each in a new random order
+# (bench/suite_repeat.sh; RUNS=n for another count). Not run by CI on every change.
+test-repeat: $(VENV)/.dev node_modules/.installed
+	bench/suite_repeat.sh
 
 # Only the front-end gates and journeys (tests/ui): axe, Nu HTML checker, keyboard, page weight, Lighthouse.
 ui-gates: $(VENV)/.dev node_modules/.installed

@@ -7,12 +7,11 @@ unsanitised renderer; we serve our own at the paths its widget calls.
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from .markdown import markdownify
+from .markdown import MAX_CHARS, MarkdownRefused, markdownify
 from .uploads import ImageRejected, store_editor_image
-
-PREVIEW_MAX_CHARS = 200_000
 
 
 def may_edit_articles(user) -> bool:
@@ -38,9 +37,15 @@ def editors_only(view):
 @editors_only
 def preview(request: HttpRequest) -> HttpResponse:
     content = request.POST.get("content", "")
-    if len(content) > PREVIEW_MAX_CHARS:
+    if len(content) > MAX_CHARS:
         return JsonResponse({"error": "The text is too long to preview."}, status=413)
-    return HttpResponse(markdownify(content), content_type="text/html; charset=utf-8")
+    try:
+        preview_html = markdownify(content)
+    except MarkdownRefused as refused:
+        # django-markdownx's script puts whatever comes back into the preview pane: the writer reads why.
+        message = format_html('<p class="preview-refused" role="alert">{}</p>', str(refused))
+        return HttpResponse(message, status=400, content_type="text/html; charset=utf-8")
+    return HttpResponse(preview_html, content_type="text/html; charset=utf-8")
 
 
 @require_POST

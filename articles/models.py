@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from .markdown import render_markdown
+from .markdown import render_markdown, validate_markdown
 
 WORDS_PER_MINUTE = 200
 
@@ -211,7 +211,10 @@ class Article(models.Model):
         blank=True,
         help_text="One or two plain sentences shown in lists and search results (aim for under 160 characters).",
     )
-    body = MarkdownxField(help_text="Markdown. Cite references with their number in brackets, e.g. [1].")
+    body = MarkdownxField(
+        validators=[validate_markdown],
+        help_text="Markdown, up to 200,000 characters. Cite references with their number in brackets, e.g. [1].",
+    )
     body_html = models.TextField(editable=False, default="")
     toc = models.JSONField(editable=False, default=list)
     word_count = models.PositiveIntegerField(editable=False, default=0)

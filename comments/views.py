@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
-from headache_site.clients import address_hash, client_address, within_limits
+from headache_site.clients import client_key, within_limits
 from headache_site.security import confirm_without_token
 
 from .emails import read_verification_token
@@ -84,7 +84,7 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
         return _form_page(request, article=article, form=form, status=400)
-    key = address_hash(client_address(request))
+    key = client_key(request)
     if not within_limits(scope="comment", key=key, limits=settings.COMMENTS_FLOOD_LIMITS):
         return _form_page(request, article=article, form=form, status=429, message=FLOOD_MESSAGE)
     data = form.cleaned_data
@@ -128,7 +128,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.approved().select_related("article"), pk=pk, article__in=Article.objects.published()
     )
-    key = address_hash(client_address(request))
+    key = client_key(request)
     if not within_limits(scope="comment-report", key=key, limits=REPORT_LIMITS):
         messages.error(request, "You have sent many reports in a short time; please try again later.")
     elif report_comment(comment=comment, reporter_hash=key):

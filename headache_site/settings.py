@@ -79,6 +79,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so it also sees answers given before any other middleware ran (a bad Host header's 400):
+    # fills in missing security headers, and makes a response that varies on cookies private unless it
+    # says it may be shared.
+    "headache_site.hardening.HardenEveryResponseMiddleware",
     "headache_site.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
-from headache_site.clients import address_hash, client_address, within_limits
+from headache_site.clients import client_address, client_key, client_network, within_limits
 from headache_site.security import confirm_without_token
 
 from .forms import VoteForm
@@ -71,16 +71,16 @@ def rate(request: HttpRequest, slug: str) -> HttpResponse:
     article, form, refusal = _valid_vote(request, slug)
     if refusal is not None:
         return refusal
-    address = client_address(request)
     limits = [(settings.RATINGS_RATE_LIMIT, settings.RATINGS_RATE_WINDOW)]
-    if not within_limits(scope="vote", key=address_hash(address), limits=limits):
+    if not within_limits(scope="vote", key=client_key(request), limits=limits):
         response = refuse(request, message=TOO_MANY, status=429, article=article)
         response["Retry-After"] = str(settings.RATINGS_RATE_WINDOW)
         return response
 
     score = form.cleaned_data["score"]
     voter_key = voter_key_from(request) or new_voter_key()
-    result = cast_vote(article=article, score=score, voter_key=voter_key, user=reader_account(request), address=address)
+    network = client_network(client_address(request))  # one IPv6 client is its /64
+    result = cast_vote(article=article, score=score, voter_key=voter_key, user=reader_account(request), address=network)
     if result.previous_score is None or result.previous_score == score:
         message = f"Thank you: you rated this article {score} out of {MAX_SCORE}."
     else:

@@ -1,15 +1,21 @@
-"""Shared fixtures: people in their roles, articles, and a real Chromium for browser tests."""
+"""Shared fixtures (people in their roles, articles, a real Chromium for browser tests) and the CI rule on skips.
+
+In CI (env CI set, as .ci/run does) a skipped test fails the run, unless it
+is marked `only_on_database(...)` and this run uses another database: the
+one deliberate skip, since CI runs the suite once on each database.
+"""
 
 import datetime
 import os
 import shutil
 import threading
+import time
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connection, connections
 from django.utils import timezone
 
 from articles.frontend_cache import purger
@@ -31,8 +37,54 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# ------------------------------------------------------------------ skips
+
+
+def in_ci() -> bool:
+    return bool(os.environ.get("CI"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests for one database skip, with the reason, when this run uses another."""
+    for item in items:
+        marker = item.get_closest_marker("only_on_database")
+        if marker and connection.vendor not in marker.args:
+            wanted = " or ".join(marker.args)
+            item.add_marker(pytest.mark.skip(reason=f"runs on {wanted} only; this run uses {connection.vendor}"))
+
+
+def _deliberate_skip(item) -> bool:
+    marker = item.get_closest_marker("only_on_database")
+    return marker is not None and connection.vendor not in marker.args
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI, a skip other than another database's test is a failure: CI has every tool and service."""
+    report = yield
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail") and not _deliberate_skip(item):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"Skipped in CI, where every test must run: {reason}"
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """In CI, a whole module skipped (pytest.skip at module level, importorskip) fails the run too."""
+    report = yield
+    if in_ci() and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"{collector.nodeid} was skipped in CI, where every test must run: {reason}"
+    return report
+
+
+# ------------------------------------------------------------------ isolation
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(request, django_db_blocker):
     """Each test starts with empty caches: pages cached in one test never leak into another."""
     for alias in ("default", "pages", "fragments"):
         caches[alias].clear()
@@ -41,6 +93,17 @@ def _fresh_cache():
     for alias in ("default", "pages", "fragments"):
         caches[alias].clear()
     purger.reset()
+    if commits_to_the_database(request):
+        # Its rate-limit counters were committed, and flushing the tables leaves the cache table alone.
+        with django_db_blocker.unblock():
+            caches["shared"].clear()
+
+
+def commits_to_the_database(request) -> bool:
+    """A transactional test (or one with a live server): what it writes outlives it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    return transactional or bool({"transactional_db", "live_server"} & set(request.fixturenames))
 
 
 @pytest.fixture
@@ -145,6 +208,11 @@ def article(make_article, topic, reviewer_user):
         reviewer=reviewer_user,
         last_reviewed=datetime.date(2026, 3, 1),
     )
+
+
+def next_full_hour() -> datetime.datetime:
+    """The full hour after the next one: a boundary of every clock-aligned window, after `article` is published."""
+    return datetime.datetime.fromtimestamp((int(time.time()) // 3600 + 2) * 3600, tz=datetime.UTC)
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def test_yes_no_variables_accept_the_usual_spellings(monkeypatch, raw, value):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite-only connection settings")
+@pytest.mark.only_on_database("sqlite")
 def test_sqlite_waits_for_other_writers_instead_of_failing():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
@@ -116,7 +116,7 @@ def test_sqlite_waits_for_other_writers_instead_of_failing():
     assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="server databases only")
+@pytest.mark.only_on_database("postgresql")  # server databases
 def test_server_databases_keep_checked_persistent_connections():
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0

@@ -4,6 +4,12 @@ The HTML is first reduced to an allow-list with nh3 (scripts, styles, iframes
 and every on* attribute go, with their content), then converted with
 markdownify. Whatever comes out is rendered and sanitised again by
 articles.markdown when the article is saved: two independent locks.
+
+Every step takes time in proportion to the post: the patterns never scan
+further than one shortcode or tag, and a post longer than MAX_POST_CHARS or
+with more than MAX_POST_TAGS tags is refused (UnconvertiblePost) before nh3,
+whose HTML parser takes time in proportion to how deeply elements nest for
+every element it opens.
 """
 
 import html
@@ -23,14 +29,20 @@ KNOWN_SHORTCODES = {
 }  # fmt: skip
 # Shortcodes that only draw a widget: dropped with anything between their tags.
 WIDGET_SHORTCODES = {"gallery", "playlist", "contact-form-7", "contact-form", "wpforms"}
-SHORTCODE_RE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:\s[^\]]*)?)\]")
-BLOCK_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+# A shortcode's attributes, a tag's attributes and an image address are never longer than these, so
+# the patterns below look no further than that for their end (an unclosed one costs no rescan of the post).
+SHORTCODE_RE = re.compile(r"\[(/?)([A-Za-z][\w-]{0,80})((?:\s[^\]]{0,500})?)\]")
 BLOCK_TAG_RE = re.compile(r"<(?:p|div|h[1-6]|ul|ol|li|table|blockquote|pre|figure|hr)\b", re.IGNORECASE)
-IMG_SRC_RE = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+IMG_SRC_RE = re.compile(r"""(<img\b[^>]{0,2000}?\bsrc\s*=\s*)(?:"([^"]{0,4000})"|'([^']{0,4000})')""", re.IGNORECASE)
+START_TAG_RE = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# The longest post content converted (characters of HTML), and the most tags in it (see the docstring);
+# the article made of it must still fit articles.markdown's limits.
+MAX_POST_CHARS = 1_000_000
+MAX_POST_TAGS = 20_000
 CONVERT_TAGS = ALLOWED_TAGS | {"h1", "span"}
 CONVERT_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
 BLANK_LINES_RE = re.compile(r"\n{3,}")
-SPACES_RE = re.compile(r"[ \t]+\n")
 
 
 class PostConverter(MarkdownConverter):
@@ -38,6 +50,10 @@ class PostConverter(MarkdownConverter):
 
     def escape(self, text, parent_tags):
         return super().escape(text, parent_tags).replace("<", "&lt;")
+
+
+class UnconvertiblePost(ValueError):
+    """The post is beyond what is converted; the message says why, for the import's report."""
 
 
 @dataclass
@@ -56,8 +72,7 @@ def strip_shortcodes(text: str) -> tuple[str, list[str]]:
     """Remove shortcode tags; keep what paired ones wrap, except for widgets (galleries, forms)."""
     dropped: list[str] = []
     for name in WIDGET_SHORTCODES:
-        pattern = re.compile(rf"\[{re.escape(name)}\b[^\]]*\].*?\[/{re.escape(name)}\]", re.DOTALL | re.IGNORECASE)
-        text, count = pattern.subn("", text)
+        text, count = _drop_widget(text, name)
         dropped += [name] * count
 
     def replace(match: re.Match) -> str:
@@ -69,6 +84,37 @@ def strip_shortcodes(text: str) -> tuple[str, list[str]]:
         return ""
 
     return SHORTCODE_RE.sub(replace, text), dropped
+
+
+def _drop_widget(text: str, name: str) -> tuple[str, int]:
+    """Remove each [name …]…[/name] (from an opening tag to the next closing one), in one pass over the text."""
+    tags = re.compile(rf"\[(/?){re.escape(name)}\b[^\]]{{0,500}}\]", re.IGNORECASE)
+    kept, last, opened, count = [], 0, None, 0
+    for tag in tags.finditer(text):
+        if not tag[1] and opened is None:
+            opened = tag.start()
+        elif tag[1] and opened is not None:
+            kept.append(text[last:opened])
+            last, opened, count = tag.end(), None, count + 1
+    kept.append(text[last:])
+    return "".join(kept), count
+
+
+def strip_html_comments(text: str) -> str:
+    """Remove <!-- … --> (Gutenberg's block markers among them); an unclosed one is left for nh3 to drop."""
+    kept, position = [], 0
+    while (start := text.find("<!--", position)) != -1 and (end := text.find("-->", start + 4)) != -1:
+        kept.append(text[position:start])
+        position = end + 3
+    kept.append(text[position:])
+    return "".join(kept)
+
+
+def check_tags(html_text: str) -> None:
+    """Refuse HTML with more tags than nh3 and markdownify take quickly (see the module's docstring)."""
+    tags = sum(1 for name in START_TAG_RE.findall(html_text) if name.lower() not in VOID_ELEMENTS)
+    if tags > MAX_POST_TAGS:
+        raise UnconvertiblePost(f"post text with more than {MAX_POST_TAGS:,} HTML tags (paragraphs included)")
 
 
 def autop(text: str) -> str:
@@ -89,17 +135,24 @@ def rewrite_image_sources(fragment: str, new_url) -> str:
     """Call new_url(src) for each <img src>; it returns the address to use (the same one to keep it)."""
 
     def replace(match: re.Match) -> str:
-        prefix, quote, src = match.groups()
+        prefix, double_quoted, single_quoted = match.groups()
+        quote, src = ('"', double_quoted) if double_quoted is not None else ("'", single_quoted)
         return f"{prefix}{quote}{new_url(html.unescape(src))}{quote}"
 
     return IMG_SRC_RE.sub(replace, fragment)
 
 
 def html_to_markdown(content: str) -> Converted:
-    """Convert one post's content; the result is plain Markdown with no raw HTML left in it."""
-    text = BLOCK_COMMENT_RE.sub("", content or "")
+    """Convert one post's content; the result is plain Markdown with no raw HTML left in it.
+
+    Raises UnconvertiblePost for content beyond MAX_POST_CHARS or MAX_POST_TAGS, or nested too deeply to convert.
+    """
+    if len(content or "") > MAX_POST_CHARS:
+        raise UnconvertiblePost(f"post text longer than {MAX_POST_CHARS:,} characters")
+    text = strip_html_comments(content or "")
     text, dropped = strip_shortcodes(text)
     text = autop(text)
+    check_tags(text)
     safe = nh3.clean(
         text,
         tags=CONVERT_TAGS,
@@ -109,6 +162,10 @@ def html_to_markdown(content: str) -> Converted:
         strip_comments=True,
     )
     converter = PostConverter(heading_style="ATX", bullets="-", strong_em_symbol="*", escape_misc=False)
-    markdown = converter.convert(safe)
-    markdown = BLANK_LINES_RE.sub("\n\n", SPACES_RE.sub("\n", markdown)).strip()
+    try:
+        markdown = converter.convert(safe)
+    except RecursionError:
+        raise UnconvertiblePost("post text nested too deeply to convert") from None
+    markdown = "\n".join(line.rstrip(" \t") for line in markdown.split("\n"))
+    markdown = BLANK_LINES_RE.sub("\n\n", markdown).strip()
     return Converted(markdown=markdown + "\n" if markdown else "", shortcodes=dropped)

@@ -2,7 +2,9 @@
 
 Everything one post brings (article, topic links, comments, rating totals,
 redirects and the ImportedItem rows that remember them) is written in one
-transaction. Each WordPress object is keyed on its id in ImportedItem, with a
+savepoint, so a post refused by the database or beyond the size limits leaves
+nothing behind; posts are committed ITEMS_PER_COMMIT at a time, as the export
+is read. Each WordPress object is keyed on its id in ImportedItem, with a
 fingerprint of what was exported: a second run skips what did not change,
 updates what did (only the fields that differ) and never duplicates.
 """
@@ -13,7 +15,7 @@ import html
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -27,14 +29,21 @@ from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from articles.markdown import MarkdownRefused
 from articles.models import Article, ContributorProfile, Redirect, Topic, readable_slug, unique_slug
 from articles.uploads import ImageRejected, clean_image
 from comments.models import BODY_MAX_LENGTH, NAME_MAX_LENGTH, Comment, normalise_email
 from comments.text import clean_text
-from headache_site.clients import address_hash
+from headache_site.clients import address_hash, client_network
 from ratings.models import MAX_SCORE, MIN_SCORE, RatingSummary
 
-from .html_to_markdown import html_to_markdown, plain_text, rewrite_image_sources, strip_shortcodes
+from .html_to_markdown import (
+    UnconvertiblePost,
+    html_to_markdown,
+    plain_text,
+    rewrite_image_sources,
+    strip_shortcodes,
+)
 from .models import ImportedItem
 from .phpserial import NotSerialised, unserialise
 from .wxr import Author, Category, ExportError, ExportReader, Item, Scan, WpComment, parse_gmt, scan_export
@@ -59,6 +68,11 @@ SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
 ALT_MAX_LENGTH = Article._meta.get_field("hero_alt").max_length
 USERNAME_INVALID_RE = re.compile(r"[^\w.@+-]")
 EXAMPLES_PER_NOTE = 5
+# Items imported per transaction: one commit for many posts, and memory that does not grow with the export.
+ITEMS_PER_COMMIT = 100
+# How much of a title, an excerpt or a comment's HTML is read: far more than any of them keeps
+# (comments keep BODY_MAX_LENGTH characters), and little enough that cleaning it stays quick.
+MAX_SHORT_HTML_CHARS = 20_000
 
 
 @dataclass
@@ -139,9 +153,14 @@ def resolve_author_map(mapping: dict[str, str]) -> dict[str, "User"]:
     return {login: users[username] for login, username in mapping.items()}
 
 
+def short_text(fragment: str) -> str:
+    """A title's or an alt text's HTML as one line of text (its first MAX_SHORT_HTML_CHARS characters)."""
+    return plain_text(fragment[:MAX_SHORT_HTML_CHARS])
+
+
 def summary_from(excerpt: str, *, max_length: int = SUMMARY_MAX_LENGTH) -> str:
     """The excerpt as plain text, cut at a word boundary with an ellipsis when too long."""
-    text = plain_text(strip_shortcodes(excerpt)[0])
+    text = plain_text(strip_shortcodes(excerpt[:MAX_SHORT_HTML_CHARS])[0])
     if len(text) <= max_length:
         return text
     cut = text[: max_length - 1]
@@ -152,7 +171,7 @@ def summary_from(excerpt: str, *, max_length: int = SUMMARY_MAX_LENGTH) -> str:
 
 def comment_text(content: str) -> str:
     """A comment's HTML as the plain text our comments hold: line breaks kept, invisible characters stripped."""
-    text = re.sub(r"<br\s*/?>|</p>", "\n", content or "", flags=re.IGNORECASE)
+    text = re.sub(r"<br\s*/?>|</p>", "\n", (content or "")[:MAX_SHORT_HTML_CHARS], flags=re.IGNORECASE)
     text = html.unescape(nh3.clean(text, tags=set()))
     return re.sub(r"\n{3,}", "\n\n", clean_text(text)).strip()
 
@@ -288,18 +307,38 @@ class _Importer:
         self.media: dict[str, str | None] = {}
 
     def run(self) -> None:
-        for item in self.reader.items():
-            self.site = self.site or site_key(self.reader.site_url)
-            if item.post_type == "post":
-                self._post(item)
-                self.report.posts_done += 1
-                self.report.comments_done += len(item.comments)
-            elif item.post_type == "attachment":
-                self.report.note("attachments read for featured images (not imported on their own)")
-            else:
-                self.report.skip(f"post type “{item.post_type or 'none'}” (only posts become articles)", item.title)
-            if self.progress:
-                self.progress(self.report)
+        items = self.reader.items()
+        while self._batch(items):
+            pass
+
+    def _batch(self, items: Iterator[Item]) -> bool:
+        """Import up to ITEMS_PER_COMMIT items in one transaction (each post in a savepoint of its own, so a
+        refused post leaves the others); False once the export is read to its end."""
+        stopped = None
+        with transaction.atomic():
+            try:
+                for count, item in enumerate(items, start=1):
+                    self._item(item)
+                    if count == ITEMS_PER_COMMIT:
+                        return True
+            except ExportError as error:
+                stopped = error  # the posts before it are committed with this batch
+        if stopped is not None:
+            raise stopped
+        return False
+
+    def _item(self, item: Item) -> None:
+        self.site = self.site or site_key(self.reader.site_url)
+        if item.post_type == "post":
+            self._post(item)
+            self.report.posts_done += 1
+            self.report.comments_done += len(item.comments)
+        elif item.post_type == "attachment":
+            self.report.note("attachments read for featured images (not imported on their own)")
+        else:
+            self.report.skip(f"post type “{item.post_type or 'none'}” (only posts become articles)", item.title)
+        if self.progress:
+            self.progress(self.report)
 
     def _post(self, item: Item) -> None:
         label = f"“{item.title}” (wp:post_id {item.wp_id})"
@@ -324,6 +363,9 @@ class _Importer:
         except DatabaseError as error:
             self._reset_caches()  # what they held may have been rolled back with the post
             self.report.skip("post refused by the database (nothing of it was written)", f"{label}: {error}")
+        except (UnconvertiblePost, MarkdownRefused) as refused:
+            self._reset_caches()
+            self.report.skip("post beyond the size limits (nothing of it was written)", f"{label}: {refused}")
 
     # ---------------------------------------------------------------- article
 
@@ -380,7 +422,7 @@ class _Importer:
         return "scheduled" if article.is_scheduled else article.status
 
     def _article_fields(self, item: Item, article: Article, author, label: str) -> dict:
-        title = plain_text(item.title)[:TITLE_MAX_LENGTH] or f"Untitled (WordPress post {item.wp_id})"
+        title = short_text(item.title)[:TITLE_MAX_LENGTH] or f"Untitled (WordPress post {item.wp_id})"
         status = POST_STATUSES[item.status]
         published_at = parse_gmt(item.post_date_gmt) or parse_gmt(item.post_date)
         if status == Article.Status.PUBLISHED and published_at is None:
@@ -438,7 +480,7 @@ class _Importer:
         stored = self._store_media(relative, label)
         if not stored:
             return None
-        alt = plain_text(attachment.alt) or plain_text(attachment.title) or plain_text(item.title)
+        alt = short_text(attachment.alt) or short_text(attachment.title) or short_text(item.title)
         return stored, alt[:ALT_MAX_LENGTH]
 
     @staticmethod
@@ -658,7 +700,7 @@ class _Importer:
             "body": body,
             "status": status,
             "reason": f"imported from WordPress ({status.label.lower()})",
-            "address_hash": address_hash(wp.ip) if wp.ip else "",
+            "address_hash": address_hash(client_network(wp.ip)) if wp.ip else "",
             "created_at": created_at,
             "approved_at": created_at if status == Comment.Status.APPROVED else None,
         }

@@ -4,7 +4,9 @@ The parser is defusedxml's: a DTD (and with it every entity declaration, the
 "billion laughs" expansion and external entities such as file:///etc/passwd)
 is refused before anything is expanded or fetched. Each <item> is turned into
 plain data and its element cleared and detached, so a 1 GB export needs about
-as much memory as its largest post.
+as much memory as its largest post; and no <item> (a post with its comments)
+may be larger than MAX_ITEM_BYTES: the file is refused, naming it, as soon as
+the parser is that far into it, before its text has all been read.
 """
 
 import datetime
@@ -22,10 +24,35 @@ NAMESPACES = {
 }
 WP_NAMESPACE_PREFIX = "http://wordpress.org/export/"
 NO_DATE = "0000-00-00 00:00:00"
+# The largest <item> (a post, its meta and its comments) an export may hold, in bytes of the file.
+# Posts of a health site are tens of kilobytes and a post with thousands of comments a few
+# megabytes; an item of hundreds of megabytes is a broken or hostile export, and reading it
+# would take gigabytes of memory.
+MAX_ITEM_BYTES = 10_000_000
 
 
 class ExportError(Exception):
     """The export cannot be read; the message says where and why, for the person running the import."""
+
+
+class ItemTooLarge(Exception):
+    pass
+
+
+class _MeasuredFile:
+    """The export as the parser reads it, in chunks, refusing to go on more than MAX_ITEM_BYTES into one <item>."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.position = 0
+        self.item_start: int | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.position += len(data)
+        if self.item_start is not None and self.position - self.item_start > MAX_ITEM_BYTES:
+            raise ItemTooLarge
+        return data
 
 
 @dataclass
@@ -184,12 +211,15 @@ class ExportReader:
         return found.get("wp:base_blog_url") or found.get("wp:base_site_url") or found.get("link", "")
 
     def items(self) -> Iterator[Item]:
-        """Yield each <item>; raise ExportError naming the element and line when the XML is broken or unsafe."""
+        """Yield each <item>; raise ExportError naming the element and line when the XML is broken or unsafe,
+        or the item when it is larger than MAX_ITEM_BYTES."""
         open_tags: list[str] = []
         channel = None
         last_item = ""
+        title = ""
         try:
-            with self.path.open("rb") as source:
+            with self.path.open("rb") as raw:
+                source = _MeasuredFile(raw)
                 parser = iterparse(source, events=("start", "end"), forbid_dtd=True)
                 for event, element in parser:
                     tag = short_tag(element.tag)
@@ -197,11 +227,16 @@ class ExportReader:
                         open_tags.append(tag)
                         if tag == "channel":
                             channel = element
+                        elif tag == "item" and len(open_tags) == 3:
+                            source.item_start, title = source.position, ""
                         continue
                     open_tags.pop()
+                    if tag == "title" and open_tags[-1:] == ["item"]:
+                        title = (element.text or "").strip()
                     if len(open_tags) != 2 or channel is None:
                         continue  # only the channel's own children are handled, when complete
                     if tag == "item":
+                        source.item_start = None
                         item = _item(element)
                         last_item = f"“{item.title}” (wp:post_id {item.wp_id})"
                         yield item
@@ -219,6 +254,14 @@ class ExportReader:
                         self._addresses[tag] = (element.text or "").strip().rstrip("/")
                     element.clear()
                     channel.remove(element)
+        except ItemTooLarge:
+            which = f"“{title[:80]}”" if title else "an <item>"
+            after = f", after item {last_item}" if last_item else ""
+            raise ExportError(
+                f"The export holds an item larger than {MAX_ITEM_BYTES // 1_000_000} MB ({which}, from about byte "
+                f"{source.item_start:,}{after}); no WordPress post with its comments is that large. Remove it from "
+                "the export and run the import again."
+            ) from None
         except ParseError as error:
             line, column = error.position
             where = " inside <" + "> in <".join(reversed(open_tags)) + ">" if open_tags else ""

@@ -1,5 +1,4 @@
-/* Small progressive enhancements for every page. Without this script everything still works:
-   the table of contents stays open and the share button stays hidden. No framework, no third-party code. */
+/* Enhancements for every page; without them the contents stay open and the share button hidden. */
 (function () {
   "use strict";
 

@@ -252,3 +252,28 @@ def test_any_text_after_a_references_heading_is_read_without_crashing(lines):
         return  # "no text": a clear error the command reports
     for reference in imported.references:
         assert reference.position >= 1 and len(reference.title) <= 400 and len(reference.pmid) <= 12
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Title\n\nA paragraph.\n\nAnother with a NUL \x00 in it.\n", "line 5 holds a NUL character (byte 0)"),
+        ("# Title\n\n" + "Words and more words. " * 10_000, "The text is 220,000 characters long"),
+        ("# Title\n\n" + "[" * 50_000 + "x" + "]" * 50_000, "The text is too intricate to show"),
+    ],
+    ids=["nul-byte", "too-long", "too-intricate"],
+)
+def test_a_file_that_cannot_be_an_article_is_refused_in_one_line_and_nothing_is_written(
+    author_user, tmp_path, text, message
+):
+    path = tmp_path / "article.txt"
+    path.write_text(text)
+
+    with pytest.raises(CommandError) as refused:
+        import_article(str(path), "--author", "amira", "--topic", "New topic")
+
+    assert str(refused.value).startswith(f"{path}: ")
+    assert message in str(refused.value)
+    assert str(refused.value).endswith("Nothing was imported.")
+    assert "\n" not in str(refused.value)
+    assert not Article.objects.exists() and not Topic.objects.filter(name="New topic").exists()

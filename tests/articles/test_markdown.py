@@ -1,11 +1,18 @@
 import html
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
-from articles.markdown import render_markdown
+from articles.importing import parse_article_text
+from articles.markdown import WORD_RE, markdownify, render_markdown
+from wordpress.html_to_markdown import html_to_markdown
+from wordpress.wxr import ExportReader
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 FORBIDDEN_ELEMENTS = {
     "script", "iframe", "object", "embed", "style", "svg", "math", "form", "input", "button", "meta", "link",
@@ -229,3 +236,105 @@ def test_the_editor_preview_only_answers_posts(client, editor):
     client.force_login(editor)
 
     assert client.get(reverse("articles:editor-preview"), {"content": "x"}).status_code == 405
+
+
+# ------------------------------------------------------------------ what the demo and imports render to
+
+RENDERED = Path(__file__).parent / "fixtures" / "rendered"
+DEMO_CONTENT = Path(settings.BASE_DIR) / "articles" / "demo" / "content"
+WORDPRESS_EXPORT = Path(__file__).parent.parent / "wordpress" / "fixtures" / "export.xml"
+
+
+def sources_and_renderings() -> dict[str, tuple[str, str]]:
+    """Each demo article, imported text and imported WordPress post, with the HTML Python-Markdown made of it.
+
+    The HTML files in fixtures/rendered were written by the Python-Markdown pipeline this one replaced.
+    """
+    cases = {}
+    for path in sorted(DEMO_CONTENT.glob("*.md")):
+        cases[path.stem] = path.read_text().split("---\n", 2)[2]
+    for name in ("markdown-article.md", "wordpress-magnesium.txt"):
+        cases[f"imported-{Path(name).stem}"] = parse_article_text((FIXTURES / name).read_text()).body
+    for item in ExportReader(WORDPRESS_EXPORT).items():
+        if item.post_type == "post":
+            cases[f"wordpress-post-{item.wp_id}"] = html_to_markdown(item.content).markdown
+    return {name: (text, (RENDERED / f"{name}.html").read_text()) for name, text in cases.items()}
+
+
+class Outline(HTMLParser):
+    """What a reader finds in a page: its <h2>/<h3> headings with their ids, and its words."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.toc: list[dict] = []
+        self.text: list[str] = []
+        self._heading: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"h2", "h3"}:
+            self._heading = {"level": int(tag[1]), "id": dict(attrs)["id"], "name": ""}
+
+    def handle_endtag(self, tag):
+        if tag in {"h2", "h3"} and self._heading:
+            self._heading["name"] = " ".join(self._heading["name"].split())
+            self.toc.append(self._heading)
+            self._heading = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._heading is not None:
+            self._heading["name"] += data
+
+
+def outline_of(markup: str) -> Outline:
+    outline = Outline()
+    outline.feed(markup)
+    outline.close()
+    return outline
+
+
+SOURCES = sources_and_renderings()
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_demo_articles_and_imported_posts_render_as_python_markdown_rendered_them(name):
+    text, before = SOURCES[name]
+
+    rendered = render_markdown(text)
+
+    between_tags = re.compile(r">\s+<")
+    assert same_html(between_tags.sub("><", rendered.html), between_tags.sub("><", before))
+    assert rendered.toc == outline_of(before).toc
+    assert rendered.word_count == len(WORD_RE.findall("".join(outline_of(before).text)))
+
+
+def test_the_comparison_sees_a_difference():
+    text, before = SOURCES["botox-for-headache"]
+    changed = render_markdown(text.replace("## How does it work?", "### How does it work?")).html
+    assert not same_html(changed, before)
+
+
+def test_footnotes_keep_python_markdowns_markup():
+    rendered = render_markdown("Text[^1] and again[^1].\n\n[^1]: The note.").html
+
+    assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1" rel="noopener">1</a></sup>' in rendered
+    assert '<sup id="fnref2:1"><a class="footnote-ref" href="#fn:1" rel="noopener">1</a></sup>' in rendered
+    assert '<div class="footnote">' in rendered and '<li id="fn:1">' in rendered
+    assert 'class="footnote-backref" href="#fnref:1"' in rendered
+
+
+def test_a_heading_written_with_a_hash_is_a_second_level_heading_with_an_id():
+    rendered = render_markdown("# Living with migraine\n\nText.\n\nA setext title\n===\n")
+
+    assert rendered.html.startswith('<h2 id="living-with-migraine">Living with migraine</h2>')
+    assert '<h2 id="a-setext-title">A setext title</h2>' in rendered.html
+    assert [entry["id"] for entry in rendered.toc] == ["living-with-migraine", "a-setext-title"]
+
+
+def test_django_markdownx_previews_and_renders_with_the_same_pipeline(client, editor):
+    from markdownx.views import markdownify_func
+
+    assert markdownify_func is markdownify
+    client.force_login(editor)
+    form = client.get(reverse("admin:articles_article_add")).content.decode()
+    assert 'data-markdownx-urls-path="/editor/markdown/preview/"' in form

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -366,7 +365,7 @@ def test_shared_links_show_the_hero_image_at_a_full_address(
     assert 'alt="A person resting in a dark room" width="1200" height="630"' in html
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL")
+@pytest.mark.only_on_database("postgresql")  # full-text search
 def test_postgresql_search_understands_word_forms_phrases_and_exclusions(client, make_article):
     make_article("Food triggers", summary="What to avoid.", body="Cheese and chocolate triggered attacks.")
     make_article("Sleep and migraine", summary="Rest.", body="Irregular sleep is a common trigger.")

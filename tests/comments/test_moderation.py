@@ -1,10 +1,14 @@
+import datetime
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from comments.emails import verification_token
 from comments.models import Comment, ModerationWord, VerifiedEmail
 from headache_site.clients import address_hash
+from tests.conftest import next_full_hour
 
 from .conftest import form_data, make_comment, post_comment_as_reader
 
@@ -191,3 +195,33 @@ def test_a_comment_matching_many_rules_keeps_a_reason_that_fits(client, article)
     assert comment.status == Comment.Status.PENDING
     assert comment.reason.startswith("held: dose “50 mg”, drug name “botox”")
     assert len(comment.reason) <= 300
+
+
+def test_two_comments_a_moment_apart_are_one_too_many_whenever_they_come(article, settings):
+    """The window opens with the client's first comment, not on the clock's fixed boundaries."""
+    settings.COMMENTS_FLOOD_LIMITS = [(1, 15), (20, 3600)]
+    boundary = next_full_hour()  # a boundary of every fixed window of 15 s, 600 s or an hour
+    client = Client()
+    url = reverse("comments:post", args=[article.pk])
+    with time_machine.travel(boundary - datetime.timedelta(milliseconds=200), tick=False):
+        assert client.post(url, form_data(article)).status_code == 302
+    with time_machine.travel(boundary + datetime.timedelta(milliseconds=200), tick=False):
+        assert client.post(url, form_data(article, body="Again")).status_code == 429
+    with time_machine.travel(boundary + datetime.timedelta(seconds=16), tick=False):
+        assert client.post(url, form_data(article, body="Later")).status_code == 302
+    assert Comment.objects.count() == 2
+
+
+def test_every_address_of_one_ipv6_network_is_one_commenter(article, settings):
+    settings.COMMENTS_FLOOD_LIMITS = [(1, 15)]
+    url = reverse("comments:post", args=[article.pk])
+
+    def post_from(address, body):
+        return Client(REMOTE_ADDR=address).post(url, form_data(article, body=body))
+
+    assert post_from("2001:db8:5:6::1", "First").status_code == 302
+    assert post_from("2001:db8:5:6:a1b2:c3d4:e5f6:1234", "From a new privacy address").status_code == 429
+    assert post_from("2001:db8:5:7::1", "From the next network").status_code == 302
+    first, other = Comment.objects.order_by("pk")
+    assert first.address_hash == address_hash("2001:db8:5:6::/64")
+    assert other.address_hash == address_hash("2001:db8:5:7::/64")

@@ -68,10 +68,16 @@ def shared_redis():
     """CACHE_URL and a key prefix of its own on the machine's Redis; the keys are deleted afterwards."""
     if not reachable(REDIS_HOST, REDIS_PORT):
         unavailable(f"Redis is not answering on {REDIS_HOST}:{REDIS_PORT}")
-    import redis
 
     prefix = f"prodtest-{os.getpid()}-{secrets.token_hex(3)}"
     yield {"CACHE_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}", "CACHE_KEY_PREFIX": prefix}
+    delete_keys(prefix)
+
+
+def delete_keys(prefix: str) -> None:
+    """Delete this run's keys only: other test runs on the machine share the Redis database."""
+    import redis
+
     client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB)
     for key in client.scan_iter(match=f"{prefix}*"):
         client.delete(key)
@@ -80,8 +86,12 @@ def shared_redis():
 
 @pytest.fixture
 def on_redis(monkeypatch, shared_redis):
-    """This test process's settings with CACHE_URL on the machine's Redis; yields the key prefix."""
+    """This test process's settings with CACHE_URL on the machine's Redis; yields the key prefix.
+
+    Each test starts with none of the keys an earlier test of its module left (purge numbers, counters).
+    """
     values = settings_from_env(monkeypatch, **shared_redis)
+    delete_keys(shared_redis["CACHE_KEY_PREFIX"])
     with override_settings(CACHES=values["CACHES"], SESSION_ENGINE=values["SESSION_ENGINE"]):
         yield shared_redis["CACHE_KEY_PREFIX"]
 

@@ -58,7 +58,11 @@ def test_a_replica_url_adds_the_alias_the_router_and_its_middleware(monkeypatch)
     assert values["DATABASES"]["replica"]["HOST"] == "replica.internal"
     assert values["DATABASES"]["replica"]["CONN_HEALTH_CHECKS"] is True
     assert values["DATABASE_ROUTERS"] == ["headache_site.db_routers.ReplicaRouter"]
-    assert values["MIDDLEWARE"][1] == "headache_site.db_routers.replica_for_readers"
+    middleware = values["MIDDLEWARE"]
+    # Before sessions and authentication: it decides from the request's cookies alone.
+    assert middleware.index("headache_site.db_routers.replica_for_readers") < middleware.index(
+        "django.contrib.sessions.middleware.SessionMiddleware"
+    )
 
 
 def test_without_a_replica_url_there_is_one_database_and_no_router(monkeypatch):

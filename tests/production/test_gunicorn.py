@@ -135,3 +135,19 @@ def test_with_log_format_json_every_log_line_is_a_json_object(site):
     )
     assert access and (access[0]["path"], access[0]["query"], access[0]["status"]) == ("/livez", "probe=1", "405")
     assert {"time", "level", "logger", "message"} <= access[0].keys()
+
+
+@pytest.mark.parametrize(("method", "path", "headers", "status"), [
+    ("GET", "/", {"Host": "evil.example"}, 400),  # refused before any other middleware has run
+    ("GET", "/healthz", {}, 200),
+])  # fmt: skip
+def test_answers_served_by_gunicorn_carry_the_security_headers(site, method, path, headers, status):
+    server, _ = site
+
+    answer, received, _ = http(server.port, method, path, headers=headers)
+
+    assert answer == status
+    assert "frame-ancestors 'none'" in received["content-security-policy"]
+    assert received["x-frame-options"] == "DENY"
+    assert received["x-content-type-options"] == "nosniff"
+    assert received["referrer-policy"] == "strict-origin-when-cross-origin"

@@ -1,13 +1,20 @@
-"""Import a Markdown or plain-text article as a draft, with its references, and show what the content checks found."""
+"""Import a Markdown or plain-text article as a draft, with its references, and show what the content checks found.
+
+Every refusal is one line naming the file and the reason, and leaves nothing written.
+"""
 
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.urls import reverse
 
 from articles.checks import stored_findings
 from articles.importing import CREATED, UNCHANGED, ImportRefused, import_draft, parse_article_text
+from articles.markdown import MarkdownRefused
+
+NOTHING_WRITTEN = "Nothing was imported."
 
 
 class Command(BaseCommand):
@@ -34,15 +41,27 @@ class Command(BaseCommand):
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as problem:
             raise CommandError(f"Cannot read {file}: {problem}") from None
+        if "\x00" in text:
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            raise CommandError(
+                f"{file}: line {line} holds a NUL character (byte 0), which no text file has: the file is binary "
+                f"or damaged. {NOTHING_WRITTEN}"
+            )
         try:
             imported = parse_article_text(text)
         except ValueError as problem:
             raise CommandError(f"{file}: {problem}") from None
 
+        writer = self.find_author(author)
         try:
-            article, outcome = import_draft(imported=imported, author=self.find_author(author), topics=topics)
+            article, outcome = import_draft(imported=imported, author=writer, topics=topics)
         except ImportRefused as refusal:
-            raise CommandError(str(refusal)) from None
+            raise CommandError(f"{refusal} {NOTHING_WRITTEN}") from None
+        except MarkdownRefused as refused:
+            raise CommandError(f"{file}: {refused} {NOTHING_WRITTEN}") from None
+        except DatabaseError as error:
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise CommandError(f"{file}: the database refused the article ({reason}). {NOTHING_WRITTEN}") from None
 
         done = {CREATED: "Imported", UNCHANGED: "Nothing changed in"}.get(outcome, "Updated")
         self.stdout.write(self.style.SUCCESS(f"{done} “{article.title}” as a draft ({article.slug})."))

@@ -1,6 +1,4 @@
-// Reply in place: move the comment form under the comment being answered.
-// Without JavaScript the "Reply" link reloads the page with ?replyto=<id>.
-// Its "served at" time comes with the reader's state (articles/reader.js).
+// Reply in place (without JavaScript, "Reply" loads ?replyto=<id>); the form's time comes from reader.js.
 (function () {
   "use strict";
   var form = document.getElementById("comment-form");
