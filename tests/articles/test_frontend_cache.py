@@ -128,13 +128,14 @@ def test_a_vote_purges_its_article_and_the_lists_from_every_cache_in_front(artic
 def test_a_busy_page_is_purged_about_once_a_second_and_its_last_change_still_arrives(article, caches_in_front):
     varnish = caches_in_front[0]
     votes_done = []
+    started = time.time()
     for n in range(16):
         assert vote(article, n % 5 + 1) == 200
         votes_done.append(time.time())
         time.sleep(0.1)
     time.sleep(2.2)
     purges = [sent for sent in varnish.requests if f"article-{article.pk}" in sent["headers"]["xkey-purge"]]
-    assert 2 <= len(purges) <= 4  # 16 changes in 1.6 s
+    assert 2 <= len(purges) <= (votes_done[-1] - started) + 2  # 16 changes: one purge a second, and the last
     assert all(later["at"] - earlier["at"] >= 0.9 for earlier, later in zip(purges, purges[1:], strict=False))
     assert votes_done[-1] <= purges[-1]["at"] <= votes_done[-1] + 2  # the last change shows within 2 s
 
