@@ -32,6 +32,19 @@ class Node:
     posted: str = ""  # as readers read it, e.g. "3 Dec 2026, 14:05"
 
 
+# What a thread shows of each comment (and what places it): the rest (email, address hash…) stays in the table.
+SHOWN_FIELDS = (
+    "article",
+    "parent",
+    "root",
+    "depth",
+    "name",
+    "is_staff_reply",
+    "body",
+    "status",
+    "reason",
+    "created_at",
+)
 _PK = 987654321  # a stand-in number no address part holds, replaced by each comment's own
 
 
@@ -106,7 +119,7 @@ def comment_page(*, article: Article, own_ids, page: str | int | None) -> Commen
     except (TypeError, ValueError):
         number = 1
     roots = pages[number - 1]
-    visible = Comment.objects.on(article).visible_to(own_ids).order_by("created_at", "pk")
+    visible = Comment.objects.on(article).visible_to(own_ids).order_by("created_at", "pk").only(*SHOWN_FIELDS)
     if len(pages) > 1:
         visible = visible.filter(Q(pk__in=roots) | Q(root_id__in=roots))
     comments = list(visible)
